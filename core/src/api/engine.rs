@@ -1,0 +1,287 @@
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use super::input::{check_currency, check_order};
+use crate::decision::{
+    CheckoutDecision, CheckoutRuleOutput, RetryPlan, RetryRuleOutput, TriageDecision,
+    TriageRuleOutput,
+};
+use crate::model::{CheckoutRequest, ExceptionEvent, RetryRequest, TriageContext};
+use crate::runtime::{Bundle, BundleError, CompiledPack, EntryKind, EvalError, Location, Warning};
+
+/// A decision and the warnings gathered while making it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluated<T> {
+    /// The decision.
+    pub value: T,
+    /// Non-fatal findings.
+    pub warnings: Vec<Warning>,
+}
+
+/// A loaded rule bundle: the single object hosts evaluate against.
+/// Cheap to clone and safe to share between threads.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    pack: CompiledPack,
+}
+
+fn time_string(t: DateTime<Utc>) -> String {
+    crate::runtime::format_time_public(t)
+}
+
+impl Engine {
+    /// Compiles a bundle.
+    pub fn from_bundle(bundle: Bundle) -> Result<Self, BundleError> {
+        Ok(Self {
+            pack: CompiledPack::compile(bundle)?,
+        })
+    }
+
+    /// Reads, verifies and compiles a bundle document.
+    pub fn from_bundle_json(text: &str) -> Result<Self, BundleError> {
+        Self::from_bundle(Bundle::from_json(text)?)
+    }
+
+    /// The bundle's content id; recorded in every decision.
+    pub fn bundle_id(&self) -> &str {
+        self.pack.bundle_id()
+    }
+
+    /// The compiled pack (manifest, entries, bundle).
+    pub fn pack(&self) -> &CompiledPack {
+        &self.pack
+    }
+
+    fn ctx(&self, entry: &str, now: DateTime<Utc>, extra: Option<Value>) -> Arc<Value> {
+        let mut ctx = match extra {
+            Some(Value::Object(m)) => m,
+            _ => Map::new(),
+        };
+        ctx.insert("now".to_owned(), Value::String(time_string(now)));
+        ctx.insert("entry".to_owned(), Value::String(entry.to_owned()));
+        ctx.insert(
+            "bundle_id".to_owned(),
+            Value::String(self.bundle_id().to_owned()),
+        );
+        ctx.insert("params".to_owned(), self.pack.params().clone());
+        Arc::new(Value::Object(ctx))
+    }
+
+    fn run<T: DeserializeOwned>(
+        &self,
+        entry: &str,
+        kind: EntryKind,
+        contract: &'static str,
+        input: Value,
+        ctx: Arc<Value>,
+    ) -> Result<(T, Vec<Warning>), EvalError> {
+        let (raw, warnings) = self.pack.call(entry, kind, Arc::new(input), ctx)?;
+        let out = serde_path_to_error::deserialize::<_, T>(&raw).map_err(|e| {
+            self.bad_return(entry, contract, e.path().to_string(), e.inner().to_string())
+        })?;
+        Ok((out, warnings))
+    }
+
+    fn bad_return(
+        &self,
+        entry: &str,
+        contract: &'static str,
+        path: String,
+        message: String,
+    ) -> EvalError {
+        let e = &self.pack.entries()[entry];
+        EvalError::BadReturn {
+            function: e.function.clone(),
+            contract,
+            path,
+            message,
+            location: Location::Source {
+                file: e.file.clone(),
+                line: e.line,
+                col: 1,
+            },
+        }
+    }
+
+    /// Checks a cart before the order is placed.
+    pub fn checkout(
+        &self,
+        cart: &CheckoutRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Evaluated<CheckoutDecision>, EvalError> {
+        let input = serde_json::to_value(cart).unwrap_or(Value::Null);
+        let ctx = self.ctx("checkout", now, None);
+        let (out, warnings): (CheckoutRuleOutput, _) = self.run(
+            "checkout",
+            EntryKind::Checkout,
+            "checkout result",
+            input,
+            ctx,
+        )?;
+        let mut findings = out.findings;
+        // Most severe first; the sort is stable so rule order survives within a severity.
+        findings.sort_by_key(|f| f.severity);
+        let blocked = findings
+            .iter()
+            .any(|f| f.severity == crate::decision::Severity::Block);
+        Ok(Evaluated {
+            value: CheckoutDecision {
+                blocked,
+                findings,
+                reasons: out.reasons,
+                rules_fired: out.rules_fired,
+                bundle_id: self.bundle_id().to_owned(),
+            },
+            warnings,
+        })
+    }
+
+    /// Triages an exception event.
+    pub fn triage(
+        &self,
+        event: &ExceptionEvent,
+        context: &TriageContext,
+        now: DateTime<Utc>,
+    ) -> Result<Evaluated<TriageDecision>, EvalError> {
+        let input = serde_json::to_value(event).unwrap_or(Value::Null);
+        let ctx = self.ctx("triage", now, serde_json::to_value(context).ok());
+        let (out, warnings): (TriageRuleOutput, _) =
+            self.run("triage", EntryKind::Triage, "triage decision", input, ctx)?;
+        let sla_due = match (out.sla_due, out.sla_minutes) {
+            (Some(due), _) => due,
+            (None, Some(m)) if (0..=525_600).contains(&m) => now + chrono::Duration::minutes(m),
+            (None, Some(m)) => {
+                return Err(self.bad_return(
+                    "triage",
+                    "triage decision",
+                    "sla_minutes".into(),
+                    format!("{m} is outside 0..=525600 (one year)"),
+                ));
+            }
+            (None, None) => {
+                return Err(self.bad_return(
+                    "triage",
+                    "triage decision",
+                    "sla_minutes".into(),
+                    "either `sla_minutes` or `sla_due` is required".into(),
+                ));
+            }
+        };
+        if out.priority_score > 1000 {
+            return Err(self.bad_return(
+                "triage",
+                "triage decision",
+                "priority_score".into(),
+                format!("{} is above 1000", out.priority_score),
+            ));
+        }
+        Ok(Evaluated {
+            value: TriageDecision {
+                event_id: event.id.clone(),
+                kind: event.exception.kind(),
+                category: out.category,
+                urgency: out.urgency,
+                priority_score: out.priority_score,
+                customer_value_tier: out.customer_value_tier,
+                route: out.route,
+                workflow: out.workflow,
+                actions: out.actions,
+                sla_due,
+                reasons: out.reasons,
+                rules_fired: out.rules_fired,
+                bundle_id: self.bundle_id().to_owned(),
+            },
+            warnings,
+        })
+    }
+
+    /// Plans payment retries for a declined charge.
+    pub fn retry(
+        &self,
+        request: &RetryRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Evaluated<RetryPlan>, EvalError> {
+        let input = serde_json::to_value(request).unwrap_or(Value::Null);
+        let ctx = self.ctx("retry", now, None);
+        let (out, warnings): (RetryRuleOutput, _) =
+            self.run("retry", EntryKind::Retry, "retry plan", input, ctx)?;
+        let bad =
+            |path: &str, msg: String| self.bad_return("retry", "retry plan", path.to_owned(), msg);
+        if out.retry && out.next_attempts.is_empty() {
+            return Err(bad(
+                "next_attempts",
+                "`retry` is true but no attempt is planned".into(),
+            ));
+        }
+        if !out.retry && !out.next_attempts.is_empty() {
+            return Err(bad(
+                "next_attempts",
+                "`retry` is false but attempts are planned".into(),
+            ));
+        }
+        for (i, t) in out.next_attempts.iter().enumerate() {
+            if *t <= now {
+                return Err(bad(
+                    &format!("next_attempts[{i}]"),
+                    format!(
+                        "{} is not after now ({})",
+                        time_string(*t),
+                        time_string(now)
+                    ),
+                ));
+            }
+            if i > 0 && out.next_attempts[i - 1] >= *t {
+                return Err(bad(
+                    &format!("next_attempts[{i}]"),
+                    "attempt times must be strictly ascending".into(),
+                ));
+            }
+        }
+        Ok(Evaluated {
+            value: RetryPlan {
+                retry: out.retry,
+                next_attempts: out.next_attempts,
+                max_attempts: out.max_attempts,
+                stop_conditions: out.stop_conditions,
+                customer_action: out.customer_action,
+                compliance_notes: out.compliance_notes,
+                reasons: out.reasons,
+                rules_fired: out.rules_fired,
+                bundle_id: self.bundle_id().to_owned(),
+            },
+            warnings,
+        })
+    }
+
+    /// Evaluates a generic entry point: any JSON in, any JSON out.
+    pub fn evaluate(
+        &self,
+        entry: &str,
+        input: Value,
+        context: Option<Value>,
+        now: DateTime<Utc>,
+    ) -> Result<Evaluated<Value>, EvalError> {
+        let ctx = self.ctx(entry, now, context);
+        let (value, warnings) = self
+            .pack
+            .call(entry, EntryKind::Generic, Arc::new(input), ctx)?;
+        Ok(Evaluated { value, warnings })
+    }
+}
+
+/// Input checks shared with the JSON face.
+pub(crate) fn check_checkout(cart: &CheckoutRequest, root: &str) -> Result<(), super::InputError> {
+    check_order(&cart.order, &format!("{root}.order"))
+}
+
+/// Input checks shared with the JSON face.
+pub(crate) fn check_retry(req: &RetryRequest, root: &str) -> Result<(), super::InputError> {
+    check_currency(&req.failure.currency, &format!("{root}.failure.currency"))?;
+    for (i, a) in req.history.iter().enumerate() {
+        check_currency(&a.currency, &format!("{root}.history[{i}].currency"))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,181 @@
+//! The JSON face: call envelopes in, answers out. This is what the Wasm
+//! bindings and the CLI call.
+//!
+//! Envelopes:
+//! - `checkout`: `{"now": "…", "input": <CheckoutRequest>}`
+//! - `triage`: `{"now": "…", "input": <ExceptionEvent>, "context": <TriageContext>?}`
+//! - `retry`: `{"now": "…", "input": <RetryRequest>}`
+//! - `evaluate`: `{"entry": "…", "now": "…", "input": <any>, "context": <any>?}`
+//!
+//! Error locations in inputs are paths from the envelope (`input.order.lines[0].quantity`).
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::engine::{check_checkout, check_retry};
+use super::input::{check_schema_version, exception_event, parse_json, parse_now, typed};
+use super::{Answer, Engine, ErrorInfo, InputError};
+use crate::decision::{CheckoutDecision, RetryPlan, TriageDecision};
+use crate::model::{CheckoutRequest, RetryRequest, TriageContext};
+use crate::runtime::{EntryKind, EvalError};
+
+const ENVELOPE_KEYS: [&str; 4] = ["entry", "now", "input", "context"];
+
+fn envelope(call: &Value) -> Result<&serde_json::Map<String, Value>, InputError> {
+    let object = call.as_object().ok_or_else(|| InputError::Invalid {
+        path: "$".to_owned(),
+        message: "expected a call object {\"now\", \"input\", \"context\"?}".to_owned(),
+    })?;
+    if let Some(extra) = object.keys().find(|k| !ENVELOPE_KEYS.contains(&k.as_str())) {
+        return Err(InputError::Invalid {
+            path: extra.clone(),
+            message: format!(
+                "unknown member `{extra}`; a call has `now`, `input` and optionally `context` (and `entry` for evaluate)"
+            ),
+        });
+    }
+    Ok(object)
+}
+
+fn input_of<'a>(env: &'a serde_json::Map<String, Value>) -> Result<&'a Value, InputError> {
+    env.get("input").ok_or_else(|| InputError::Invalid {
+        path: "input".to_owned(),
+        message: "required".to_owned(),
+    })
+}
+
+fn finish<T>(result: Result<super::Evaluated<T>, EvalError>) -> Answer<T> {
+    match result {
+        Ok(e) => Answer::Success {
+            ok: e.value,
+            warnings: e.warnings,
+        },
+        Err(e) => Answer::fail(ErrorInfo::from(e)),
+    }
+}
+
+macro_rules! try_input {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(err) => return Answer::fail(ErrorInfo::from(err)),
+        }
+    };
+}
+
+/// `checkout` on a parsed call envelope.
+pub fn checkout_json(engine: &Engine, call: &Value) -> Answer<CheckoutDecision> {
+    let env = try_input!(envelope(call));
+    let now = try_input!(parse_now(env.get("now"), "now"));
+    let input = try_input!(input_of(env));
+    try_input!(check_schema_version(input, "input"));
+    let cart: CheckoutRequest = try_input!(typed(input, "input"));
+    try_input!(check_checkout(&cart, "input"));
+    finish(engine.checkout(&cart, now))
+}
+
+/// `triage` on a parsed call envelope.
+pub fn triage_json(engine: &Engine, call: &Value) -> Answer<TriageDecision> {
+    let env = try_input!(envelope(call));
+    let now = try_input!(parse_now(env.get("now"), "now"));
+    let event = try_input!(exception_event(try_input!(input_of(env)), "input"));
+    let context: TriageContext = match env.get("context") {
+        None | Some(Value::Null) => TriageContext::default(),
+        Some(c) => try_input!(typed(c, "context")),
+    };
+    finish(engine.triage(&event, &context, now))
+}
+
+/// `retry` on a parsed call envelope.
+pub fn retry_json(engine: &Engine, call: &Value) -> Answer<RetryPlan> {
+    let env = try_input!(envelope(call));
+    let now = try_input!(parse_now(env.get("now"), "now"));
+    let input = try_input!(input_of(env));
+    try_input!(check_schema_version(input, "input"));
+    let request: RetryRequest = try_input!(typed(input, "input"));
+    try_input!(check_retry(&request, "input"));
+    finish(engine.retry(&request, now))
+}
+
+fn to_value<T: Serialize>(answer: Answer<T>) -> Answer<Value> {
+    match answer {
+        Answer::Success { ok, warnings } => Answer::Success {
+            ok: serde_json::to_value(ok).unwrap_or(Value::Null),
+            warnings,
+        },
+        Answer::Failure { errors, warnings } => Answer::Failure { errors, warnings },
+    }
+}
+
+/// Any entry point by name (`{"entry": "triage", …}`): typed entries are
+/// validated as their typed function would; generic ones take any JSON.
+pub fn evaluate_json(engine: &Engine, call: &Value) -> Answer<Value> {
+    let env = try_input!(envelope(call));
+    let Some(entry) = env.get("entry").and_then(Value::as_str) else {
+        return Answer::fail(ErrorInfo::from(InputError::Invalid {
+            path: "entry".to_owned(),
+            message: "required: the entry point name".to_owned(),
+        }));
+    };
+    match engine.pack().manifest().entry_kind(entry) {
+        Some(EntryKind::Checkout) if entry == "checkout" => {
+            to_value(checkout_json(engine, &strip_entry(env)))
+        }
+        Some(EntryKind::Triage) if entry == "triage" => {
+            to_value(triage_json(engine, &strip_entry(env)))
+        }
+        Some(EntryKind::Retry) if entry == "retry" => {
+            to_value(retry_json(engine, &strip_entry(env)))
+        }
+        Some(EntryKind::Generic) => {
+            let now = try_input!(parse_now(env.get("now"), "now"));
+            let input = try_input!(input_of(env)).clone();
+            finish(engine.evaluate(entry, input, env.get("context").cloned(), now))
+        }
+        _ => Answer::fail(ErrorInfo::from(EvalError::UnknownEntry {
+            entry: entry.to_owned(),
+            expected: "any",
+        })),
+    }
+}
+
+fn strip_entry(env: &serde_json::Map<String, Value>) -> Value {
+    let mut env = env.clone();
+    env.remove("entry");
+    Value::Object(env)
+}
+
+fn answer_string<T: Serialize>(answer: &Answer<T>) -> String {
+    serde_json::to_string(answer).unwrap_or_else(|e| {
+        format!("{{\"errors\":[{{\"code\":\"internal\",\"message\":\"cannot serialise answer: {e}\"}}],\"warnings\":[]}}")
+    })
+}
+
+fn parse_call(engine: &Engine, text: &str) -> Result<Value, InputError> {
+    parse_json(text, "$", &engine.pack().manifest().limits)
+}
+
+macro_rules! json_str {
+    ($(#[$doc:meta])* $name:ident, $inner:ident) => {
+        $(#[$doc])*
+        pub fn $name(engine: &Engine, call: &str) -> String {
+            match parse_call(engine, call) {
+                Ok(v) => answer_string(&$inner(engine, &v)),
+                Err(e) => answer_string(&Answer::<()>::fail(ErrorInfo::from(e))),
+            }
+        }
+    };
+}
+
+json_str!(
+    /// [`checkout_json`] on JSON text; the answer as JSON text.
+    checkout_json_str, checkout_json);
+json_str!(
+    /// [`triage_json`] on JSON text; the answer as JSON text.
+    triage_json_str, triage_json);
+json_str!(
+    /// [`retry_json`] on JSON text; the answer as JSON text.
+    retry_json_str, retry_json);
+json_str!(
+    /// [`evaluate_json`] on JSON text; the answer as JSON text.
+    evaluate_json_str, evaluate_json);

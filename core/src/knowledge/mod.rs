@@ -1,0 +1,7 @@
+//! Domain knowledge rules call instead of re-typing tables: decline codes,
+//! currency minor units. Pure data and functions; registered into Rhai by
+//! [`crate::runtime`].
+
+pub mod currency;
+pub mod decline;
+pub mod network;

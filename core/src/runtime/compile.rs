@@ -1,0 +1,412 @@
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rhai::{
+    AST, CallFnOptions, Dynamic, Engine, EvalAltResult, Module, OptimizationLevel, ParseError,
+    ParseErrorType, Position, Scope,
+};
+use serde_json::Value;
+
+use super::{
+    Bundle, BundleError, Diagnostic, EntryKind, EvalError, Limits, Location, Manifest, View,
+    Warning, WarningSink, functions, to_json,
+};
+
+/// One compiled entry point.
+#[derive(Debug, Clone)]
+pub struct CompiledEntry {
+    /// Contract.
+    pub kind: EntryKind,
+    /// File holding the function.
+    pub file: String,
+    /// Function name.
+    pub function: String,
+    /// 1-based line of `fn <function>(`, for errors about what it returns.
+    pub line: usize,
+    ast: Arc<AST>,
+}
+
+/// A rule pack compiled and ready to evaluate: build once, call many times,
+/// from many threads.
+#[derive(Debug, Clone)]
+pub struct CompiledPack {
+    engine: Arc<Engine>,
+    entries: BTreeMap<String, CompiledEntry>,
+    manifest: Manifest,
+    params: Arc<Value>,
+    bundle: Arc<Bundle>,
+}
+
+fn build_engine(limits: &Limits) -> Engine {
+    let mut engine = Engine::new();
+    engine
+        .set_max_operations(limits.max_operations)
+        .set_max_call_levels(limits.max_call_levels)
+        .set_max_expr_depths(limits.max_expr_depth, limits.max_function_expr_depth)
+        .set_max_string_size(limits.max_string_size)
+        .set_max_array_size(limits.max_array_size)
+        .set_max_map_size(limits.max_map_size)
+        .set_max_modules(64)
+        .set_max_variables(1_000)
+        .set_max_functions(1_000)
+        // Undeclared variables are compile errors: functions cannot see outer
+        // variables, and a typo should fail `ordex check`, not a live order.
+        .set_strict_variables(true)
+        .set_optimization_level(OptimizationLevel::Simple);
+    // Rules must not evaluate code they build from input.
+    engine.disable_symbol("eval");
+    // The core has no I/O: print and debug go nowhere.
+    engine.on_print(|_| {});
+    engine.on_debug(|_, _, _| {});
+    functions::register(&mut engine);
+    engine
+}
+
+fn parse_diagnostic(file: &str, err: &ParseError) -> Diagnostic {
+    let ParseError(kind, pos) = err;
+    let hint = match kind.as_ref() {
+        ParseErrorType::VariableUndefined(name) => Some(format!(
+            "`{name}` is not declared here. Declare it with `let {name} = …;`. Functions cannot see variables outside them: pass the value as a parameter, or read it from the input (`event.…`, `ctx.params.…`)."
+        )),
+        ParseErrorType::ModuleUndefined(name) => Some(format!(
+            "there is no library `{name}`: add `{name}.rhai` to the pack (every non-entry .rhai file is a library named after its file)"
+        )),
+        ParseErrorType::MissingToken(token, _) => Some(format!("insert `{token}`")),
+        ParseErrorType::UnknownOperator(op) => Some(format!("`{op}` is not a Rhai operator")),
+        ParseErrorType::Reserved(word) => {
+            Some(format!("`{word}` is reserved in Rhai; choose another name"))
+        }
+        ParseErrorType::ExprTooDeep => {
+            Some("split the expression, or raise limits.max_expr_depth in ordex.toml".to_owned())
+        }
+        _ => None,
+    };
+    Diagnostic {
+        code: "rule_syntax".to_owned(),
+        message: kind.to_string(),
+        location: Some(source_location(file, *pos)),
+        hint,
+    }
+}
+
+fn source_location(file: &str, pos: Position) -> Location {
+    Location::Source {
+        file: file.to_owned(),
+        line: pos.line().unwrap_or(1),
+        col: pos.position().unwrap_or(1),
+    }
+}
+
+/// Line of `fn name(` in `source`, 1 when not found.
+fn definition_line(source: &str, name: &str) -> usize {
+    let needle = format!("fn {name}(");
+    source
+        .lines()
+        .position(|l| {
+            let l = l.trim_start();
+            l.starts_with(&needle)
+                || l.strip_prefix("private ")
+                    .is_some_and(|r| r.starts_with(&needle))
+        })
+        .map_or(1, |i| i + 1)
+}
+
+/// Where `[entries.<name>]` is declared in the manifest text.
+fn manifest_location(manifest: &str, entry: &str) -> Location {
+    let header = format!("[entries.{entry}]");
+    let line = manifest
+        .lines()
+        .position(|l| l.trim() == header)
+        .map_or(1, |i| i + 1);
+    Location::Source {
+        file: "ordex.toml".to_owned(),
+        line,
+        col: 1,
+    }
+}
+
+fn module_name(path: &str) -> String {
+    let stem = path.rsplit('/').next().unwrap_or(path);
+    stem.trim_end_matches(".rhai").to_owned()
+}
+
+impl CompiledPack {
+    /// Parses the manifest, compiles every rule file and checks every entry
+    /// point. Reports all problems found, not just the first.
+    pub fn compile(bundle: Bundle) -> Result<Self, BundleError> {
+        let manifest = bundle.parse_manifest()?;
+        let mut diagnostics = Vec::new();
+        let bad_limits = manifest.limits.out_of_range();
+        if !bad_limits.is_empty() {
+            return Err(BundleError::Invalid {
+                diagnostics: vec![Diagnostic {
+                    code: "limits_out_of_range".to_owned(),
+                    message: format!("limits out of range: {}", bad_limits.join(", ")),
+                    location: Some(Location::Source {
+                        file: "ordex.toml".to_owned(),
+                        line: 1,
+                        col: 1,
+                    }),
+                    hint: Some(format!(
+                        "each limit must be above 0 and at most {:?}",
+                        Limits::CEILING
+                    )),
+                }],
+            });
+        }
+        let mut engine = build_engine(&manifest.limits);
+        let tests_prefix = format!("{}/", manifest.tests.trim_end_matches('/'));
+        let entry_files: Vec<&str> = manifest.entries.values().map(|e| e.file.as_str()).collect();
+        let rule_files: Vec<(&String, &String)> = bundle
+            .files
+            .iter()
+            .filter(|(p, _)| p.ends_with(".rhai") && !p.starts_with(&tests_prefix))
+            .collect();
+
+        // Libraries may use each other, and strict mode resolves module names
+        // at compile time, so register them in rounds until no more compile.
+        let mut pending: Vec<(&String, &String)> = rule_files
+            .iter()
+            .copied()
+            .filter(|(p, _)| !entry_files.contains(&p.as_str()))
+            .collect();
+        loop {
+            let mut progress = false;
+            let mut failed = Vec::new();
+            for (path, text) in pending {
+                match engine.compile(text.as_str()) {
+                    Ok(mut ast) => {
+                        ast.set_source(path.as_str());
+                        match Module::eval_ast_as_new(Scope::new(), &ast, &engine) {
+                            Ok(mut module) => {
+                                module.set_id(path.as_str());
+                                engine.register_static_module(module_name(path), module.into());
+                                progress = true;
+                            }
+                            Err(e) => diagnostics.push(runtime_diagnostic(path, &e)),
+                        }
+                    }
+                    Err(e) => failed.push(((path, text), e)),
+                }
+            }
+            if failed.is_empty() || !progress {
+                diagnostics.extend(failed.iter().map(|((p, _), e)| parse_diagnostic(p, e)));
+                break;
+            }
+            pending = failed.into_iter().map(|(f, _)| f).collect();
+        }
+
+        let mut asts: BTreeMap<&str, Arc<AST>> = BTreeMap::new();
+        for (path, text) in rule_files
+            .iter()
+            .filter(|(p, _)| entry_files.contains(&p.as_str()))
+        {
+            match engine.compile(text.as_str()) {
+                Ok(mut ast) => {
+                    ast.set_source(path.as_str());
+                    asts.insert(path.as_str(), Arc::new(ast));
+                }
+                Err(e) => diagnostics.push(parse_diagnostic(path, &e)),
+            }
+        }
+
+        let mut entries = BTreeMap::new();
+        for (name, entry) in &manifest.entries {
+            let function = entry.function_name(name).to_owned();
+            let kind = manifest.entry_kind(name).unwrap_or(EntryKind::Generic);
+            let Some(source) = bundle.files.get(&entry.file) else {
+                diagnostics.push(Diagnostic {
+                    code: "entry_file_missing".to_owned(),
+                    message: format!(
+                        "entry `{name}` names file `{}`, which is not in the pack",
+                        entry.file
+                    ),
+                    location: Some(manifest_location(&bundle.manifest, name)),
+                    hint: Some("paths are relative to the directory holding ordex.toml".to_owned()),
+                });
+                continue;
+            };
+            let Some(ast) = asts.get(entry.file.as_str()) else {
+                continue;
+            };
+            let arity = ast
+                .iter_functions()
+                .find(|f| f.name == function)
+                .map(|f| f.params.len());
+            match arity {
+                Some(2) => {}
+                found => {
+                    diagnostics.push(Diagnostic {
+                        code: "entry_function_missing".to_owned(),
+                        message: match found {
+                            Some(n) => format!("entry `{name}`: function `{function}` takes {n} parameter(s); it must take 2 (input, ctx)"),
+                            None => format!("entry `{name}`: no function `{function}` in {}", entry.file),
+                        },
+                        location: Some(Location::Source {
+                            file: entry.file.clone(),
+                            line: definition_line(source, &function),
+                            col: 1,
+                        }),
+                        hint: Some(format!("define `fn {function}(input, ctx) {{ … }}`")),
+                    });
+                    continue;
+                }
+            }
+            entries.insert(
+                name.clone(),
+                CompiledEntry {
+                    kind,
+                    file: entry.file.clone(),
+                    line: definition_line(source, &function),
+                    function,
+                    ast: ast.clone(),
+                },
+            );
+        }
+        if !diagnostics.is_empty() {
+            return Err(BundleError::Invalid { diagnostics });
+        }
+        let params = serde_json::to_value(&manifest.params).unwrap_or(Value::Null);
+        Ok(Self {
+            engine: Arc::new(engine),
+            entries,
+            manifest,
+            params: Arc::new(params),
+            bundle: Arc::new(bundle),
+        })
+    }
+
+    /// The bundle's content id.
+    pub fn bundle_id(&self) -> &str {
+        &self.bundle.id
+    }
+
+    /// The bundle compiled.
+    pub fn bundle(&self) -> &Bundle {
+        &self.bundle
+    }
+
+    /// The parsed manifest.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// `ctx.params`: the manifest's `[params]` as JSON.
+    pub fn params(&self) -> &Value {
+        &self.params
+    }
+
+    /// Compiled entry points by name.
+    pub fn entries(&self) -> &BTreeMap<String, CompiledEntry> {
+        &self.entries
+    }
+
+    /// Calls entry `name` with read-only `input` and `ctx`, returning the
+    /// rule's raw result as JSON plus warnings.
+    pub fn call(
+        &self,
+        name: &str,
+        expected: EntryKind,
+        input: Arc<Value>,
+        ctx: Arc<Value>,
+    ) -> Result<(Value, Vec<Warning>), EvalError> {
+        let entry = self
+            .entries
+            .get(name)
+            .filter(|e| e.kind == expected)
+            .ok_or_else(|| EvalError::UnknownEntry {
+                entry: name.to_owned(),
+                expected: kind_name(expected),
+            })?;
+        let sink = WarningSink::default();
+        let options = CallFnOptions::new().with_tag(Dynamic::from(sink.clone()));
+        let mut scope = Scope::new();
+        let args = (
+            Dynamic::from(View::new(input)),
+            Dynamic::from(View::new(ctx)),
+        );
+        let result = self
+            .engine
+            .call_fn_with_options::<Dynamic>(options, &mut scope, &entry.ast, &entry.function, args)
+            .map_err(|e| runtime_error(&entry.file, &e))?;
+        let value = to_json(&result).map_err(|(path, message)| EvalError::BadReturn {
+            function: entry.function.clone(),
+            contract: "JSON value",
+            path,
+            message,
+            location: Location::Source {
+                file: entry.file.clone(),
+                line: entry.line,
+                col: 1,
+            },
+        })?;
+        Ok((value, sink.take()))
+    }
+}
+
+pub(crate) fn kind_name(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::Checkout => "checkout",
+        EntryKind::Triage => "triage",
+        EntryKind::Retry => "retry",
+        EntryKind::Generic => "generic",
+    }
+}
+
+/// Unwraps nested call errors to the innermost one and the file it is in.
+fn innermost<'a>(err: &'a EvalAltResult, file: &'a str) -> (&'a EvalAltResult, &'a str) {
+    let (mut e, mut source) = (err, file);
+    loop {
+        match e {
+            EvalAltResult::ErrorInFunctionCall(_, src, inner, _) => {
+                if !src.is_empty() {
+                    source = src.as_str();
+                }
+                e = inner;
+            }
+            EvalAltResult::ErrorInModule(_, inner, _) => e = inner,
+            _ => return (e, source),
+        }
+    }
+}
+
+fn runtime_error(file: &str, err: &EvalAltResult) -> EvalError {
+    let (inner, source) = innermost(err, file);
+    let location = source_location(source, inner.position());
+    let limit = match inner {
+        EvalAltResult::ErrorTooManyOperations(_) => Some("max_operations"),
+        EvalAltResult::ErrorStackOverflow(_) => Some("max_call_levels"),
+        EvalAltResult::ErrorTooManyVariables(_) => Some("max_variables"),
+        EvalAltResult::ErrorTooManyModules(_) => Some("max_modules"),
+        EvalAltResult::ErrorDataTooLarge(what, _) => Some(match what.as_str() {
+            w if w.contains("string") => "max_string_size",
+            w if w.contains("array") => "max_array_size",
+            w if w.contains("map") => "max_map_size",
+            _ => "max_data_size",
+        }),
+        _ => None,
+    };
+    match limit {
+        Some(limit) => EvalError::LimitExceeded {
+            limit: limit.to_owned(),
+            location,
+        },
+        None => EvalError::Runtime {
+            message: inner.to_string(),
+            location,
+        },
+    }
+}
+
+fn runtime_diagnostic(file: &str, err: &EvalAltResult) -> Diagnostic {
+    let e = runtime_error(file, err);
+    Diagnostic {
+        code: e.code().to_owned(),
+        message: e.to_string(),
+        location: e.location().cloned(),
+        hint: Some(
+            "a library's top level runs once at load; keep it to functions and constants"
+                .to_owned(),
+        ),
+    }
+}

@@ -1,0 +1,82 @@
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::Limits;
+
+/// `ordex.toml`: what a rule pack is called, which functions are its entry
+/// points, the limits its rules run under and the parameters they read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Pack name.
+    pub name: String,
+    /// Pack version (free text, semver recommended).
+    pub version: String,
+    /// One-line description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Entry points by name (`checkout`, `triage`, `retry`, or any custom name).
+    pub entries: BTreeMap<String, EntryPoint>,
+    /// Evaluation limits; unset fields keep the safe defaults.
+    #[serde(default)]
+    pub limits: Limits,
+    /// Tunable parameters rules read as `ctx.params` (thresholds, windows).
+    #[serde(default)]
+    pub params: toml::Table,
+    /// Where the pack's test cases live, relative to the pack root.
+    #[serde(default = "default_tests")]
+    pub tests: String,
+}
+
+fn default_tests() -> String {
+    "tests".to_owned()
+}
+
+/// The typed contract an entry point fulfils.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// `checkout(cart, ctx)` → findings.
+    Checkout,
+    /// `triage(event, ctx)` → decision.
+    Triage,
+    /// `retry(request, ctx)` → plan.
+    Retry,
+    /// Any JSON in, any JSON out (custom decisions, ports of other engines).
+    Generic,
+}
+
+/// One entry point: a function in a file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntryPoint {
+    /// The `.rhai` file, relative to the pack root.
+    pub file: String,
+    /// Function to call; defaults to the entry's name.
+    #[serde(default)]
+    pub function: Option<String>,
+    /// Contract; defaults to the entry's name when that is checkout, triage or retry, else generic.
+    #[serde(default)]
+    pub kind: Option<EntryKind>,
+}
+
+impl Manifest {
+    /// The contract of entry `name` (explicit, or implied by the name).
+    pub fn entry_kind(&self, name: &str) -> Option<EntryKind> {
+        let entry = self.entries.get(name)?;
+        Some(entry.kind.unwrap_or(match name {
+            "checkout" => EntryKind::Checkout,
+            "triage" => EntryKind::Triage,
+            "retry" => EntryKind::Retry,
+            _ => EntryKind::Generic,
+        }))
+    }
+}
+
+impl EntryPoint {
+    /// The function name to call for entry `entry_name`.
+    pub fn function_name<'a>(&'a self, entry_name: &'a str) -> &'a str {
+        self.function.as_deref().unwrap_or(entry_name)
+    }
+}

@@ -1,0 +1,28 @@
+//! The rule runtime: compiles a rule pack once and evaluates its entry
+//! points many times, under limits, on read-only inputs.
+//!
+//! A pack is a manifest (`ordex.toml`) plus `.rhai` files. Files named as an
+//! entry point's `file` hold entry functions; every other `.rhai` file is a
+//! library available to all rules as a module named after the file stem
+//! (`lib/common.rhai` → `common::value_tier(customer)`).
+
+mod bundle;
+mod compile;
+mod convert;
+mod error;
+mod functions;
+mod limits;
+mod manifest;
+mod view;
+mod warning;
+
+pub use bundle::{BUNDLE_FORMAT, Bundle};
+pub use compile::{CompiledEntry, CompiledPack};
+pub use convert::to_json;
+pub use error::{BundleError, Diagnostic, EvalError, Location};
+pub use functions::format_time as format_time_public;
+pub use limits::Limits;
+pub use manifest::{EntryKind, EntryPoint, Manifest};
+pub use view::{View, json_to_dynamic};
+pub use warning::Warning;
+pub(crate) use warning::WarningSink;

@@ -1,0 +1,12 @@
+//! Rule-pack tests in the spirit of `opa test`: JSON files beside the rules,
+//! each case an input (a base document plus a merge patch) and the fields the
+//! answer must have. Runs through the same JSON face as production, so a test
+//! sees exactly what a host would.
+
+mod case;
+mod matcher;
+mod patch;
+
+pub use case::{CaseOutcome, TestFile, TestFileError, run_bundle_tests};
+pub use matcher::mismatches;
+pub use patch::merge_patch;

@@ -1,0 +1,50 @@
+//! `ordex check`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::engine;
+
+/// Compiles the pack and prints a summary.
+pub fn run(pack: &Path) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let Some(engine) = engine(pack)? else {
+        return Ok(ExitCode::from(1));
+    };
+    let p = engine.pack();
+    let m = p.manifest();
+    println!("ok: {} {} ({})", m.name, m.version, p.bundle_id());
+    println!("entry points:");
+    for (name, e) in p.entries() {
+        println!(
+            "  {name:<10} {}:{} fn {}(input, ctx)  [{:?}]",
+            e.file, e.line, e.function, e.kind
+        );
+    }
+    let rule_ids = rule_ids(p.bundle());
+    println!("rules: {} rule ids fired by the pack", rule_ids.len());
+    let tests: usize = p
+        .bundle()
+        .test_files(&m.tests)
+        .filter_map(|(_, t)| serde_json::from_str::<serde_json::Value>(t).ok())
+        .map(|v| v["cases"].as_array().map_or(0, Vec::len))
+        .sum();
+    println!("tests: {tests} case(s) under {}/", m.tests);
+    println!("limits: {:?}", m.limits);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Rule ids named in `fire("…"` calls across the pack's rule files.
+fn rule_ids(bundle: &ordex_core::runtime::Bundle) -> std::collections::BTreeSet<String> {
+    let mut ids = std::collections::BTreeSet::new();
+    for (path, text) in &bundle.files {
+        if !path.ends_with(".rhai") {
+            continue;
+        }
+        for part in text.split("fire(\"").skip(1) {
+            if let Some(id) = part.split('"').next() {
+                ids.insert(id.to_owned());
+            }
+        }
+    }
+    ids
+}

@@ -1,0 +1,98 @@
+//! `ordex`: the command-line face of the ordex rules engine.
+#![forbid(unsafe_code)]
+
+mod commands;
+mod pack_dir;
+mod render;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Rules engine for order exceptions: check, test, evaluate and bundle rule packs.
+#[derive(Parser)]
+#[command(name = "ordex", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile a rule pack and report its entry points, or every error with file:line:col.
+    Check {
+        /// Pack directory (holding ordex.toml) or bundle file.
+        pack: PathBuf,
+    },
+    /// Run the pack's test cases.
+    Test {
+        /// Pack directory or bundle file.
+        pack: PathBuf,
+        /// Run only cases whose `file::name` contains this text.
+        #[arg(long, short)]
+        filter: Option<String>,
+        /// Print every case, not only failures.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Evaluate an entry point on input read from standard input.
+    Eval {
+        /// Pack directory or bundle file.
+        pack: PathBuf,
+        /// Entry point (checkout, triage, retry or a custom one).
+        #[arg(long, short)]
+        entry: String,
+        /// Evaluation time, RFC 3339 (time is an input: there is no default clock).
+        #[arg(long)]
+        now: String,
+        /// JSON file with the context (triage and custom entries).
+        #[arg(long)]
+        context: Option<PathBuf>,
+        /// Read one input per line and write one answer per line.
+        #[arg(long)]
+        ndjson: bool,
+    },
+    /// Write the pack as one bundle file whose content hash is its id.
+    Bundle {
+        /// Pack directory.
+        pack: PathBuf,
+        /// Output file.
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// Write the JSON Schemas of every input and output.
+    Schema {
+        /// Output directory.
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check { pack } => commands::check::run(&pack),
+        Command::Test {
+            pack,
+            filter,
+            verbose,
+        } => commands::test::run(&pack, filter.as_deref(), verbose),
+        Command::Eval {
+            pack,
+            entry,
+            now,
+            context,
+            ndjson,
+        } => commands::eval::run(&pack, &entry, &now, context.as_deref(), ndjson),
+        Command::Bundle { pack, output } => commands::bundle::run(&pack, &output),
+        Command::Schema { output } => commands::schema::run(&output),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
