@@ -244,6 +244,12 @@ fn register_knowledge(engine: &mut Engine) {
         .register_fn("digits_only", |s: &str| {
             s.chars().filter(char::is_ascii_digit).collect::<String>()
         })
+        .register_fn("tokens", |s: &str| {
+            s.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .filter(|t| !t.is_empty())
+                .map(|t| Dynamic::from(t.to_lowercase()))
+                .collect::<rhai::Array>()
+        })
         .register_fn("squish", |s: &str| {
             s.split_whitespace().collect::<Vec<_>>().join(" ")
         });

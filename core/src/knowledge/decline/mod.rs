@@ -138,7 +138,9 @@ pub fn apply_advice(mut info: DeclineInfo, advice: Option<&str>) -> DeclineInfo 
         Some(Some(Advice::DoNotTryAgain)) => {
             info.soft = false;
             info.retryable = false;
-            if info.customer_action == CustomerAction::None {
+            // These credentials will not work again: unless the card data
+            // itself is wrong, the way forward is another payment method.
+            if info.customer_action != CustomerAction::UpdateCard {
                 info.customer_action = CustomerAction::UseAnotherMethod;
             }
         }
