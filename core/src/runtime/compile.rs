@@ -328,7 +328,7 @@ impl CompiledPack {
         let result = self
             .engine
             .call_fn_with_options::<Dynamic>(options, &mut scope, &entry.ast, &entry.function, args)
-            .map_err(|e| runtime_error(&entry.file, &e))?;
+            .map_err(|e| runtime_error(&entry.file, entry.line, &e))?;
         let value = to_json(&result).map_err(|(path, message)| EvalError::BadReturn {
             function: entry.function.clone(),
             contract: "JSON value",
@@ -370,9 +370,20 @@ fn innermost<'a>(err: &'a EvalAltResult, file: &'a str) -> (&'a EvalAltResult, &
     }
 }
 
-fn runtime_error(file: &str, err: &EvalAltResult) -> EvalError {
+/// `fallback_line` is used when Rhai reports no position, which it does for
+/// the operations limit: the entry function's definition is then the best
+/// place to point at.
+fn runtime_error(file: &str, fallback_line: usize, err: &EvalAltResult) -> EvalError {
     let (inner, source) = innermost(err, file);
-    let location = source_location(source, inner.position());
+    let location = if inner.position().is_none() && source == file {
+        Location::Source {
+            file: file.to_owned(),
+            line: fallback_line,
+            col: 1,
+        }
+    } else {
+        source_location(source, inner.position())
+    };
     let limit = match inner {
         EvalAltResult::ErrorTooManyOperations(_) => Some("max_operations"),
         EvalAltResult::ErrorStackOverflow(_) => Some("max_call_levels"),
@@ -399,7 +410,7 @@ fn runtime_error(file: &str, err: &EvalAltResult) -> EvalError {
 }
 
 fn runtime_diagnostic(file: &str, err: &EvalAltResult) -> Diagnostic {
-    let e = runtime_error(file, err);
+    let e = runtime_error(file, 1, err);
     Diagnostic {
         code: e.code().to_owned(),
         message: e.to_string(),
