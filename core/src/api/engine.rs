@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::input::{check_currency, check_order};
 use crate::decision::{
@@ -10,7 +10,11 @@ use crate::decision::{
     TriageRuleOutput,
 };
 use crate::model::{CheckoutRequest, ExceptionEvent, RetryRequest, TriageContext};
-use crate::runtime::{Bundle, BundleError, CompiledPack, EntryKind, EvalError, Location, Warning};
+use crate::runtime::{
+    Bundle, BundleError, CompiledPack, EntryKind, EvalError, Location, View, Warning,
+    json_to_dynamic,
+};
+use rhai::Dynamic;
 
 /// A decision and the warnings gathered while making it.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,19 +59,25 @@ impl Engine {
         &self.pack
     }
 
-    fn ctx(&self, entry: &str, now: DateTime<Utc>, extra: Option<Value>) -> Arc<Value> {
-        let mut ctx = match extra {
-            Some(Value::Object(m)) => m,
-            _ => Map::new(),
-        };
-        ctx.insert("now".to_owned(), Value::String(time_string(now)));
-        ctx.insert("entry".to_owned(), Value::String(entry.to_owned()));
+    /// `ctx` for a rule: `now`, `entry`, `bundle_id`, `params` (a shared view
+    /// of the manifest's parameters, never copied) and the context's members.
+    fn ctx(&self, entry: &str, now: DateTime<Utc>, extra: Option<Value>) -> Dynamic {
+        let mut ctx = rhai::Map::new();
+        if let Some(Value::Object(members)) = extra {
+            for (k, v) in &members {
+                ctx.insert(k.as_str().into(), json_to_dynamic(v));
+            }
+        } else if let Some(other) = extra.filter(|v| !v.is_null()) {
+            ctx.insert("context".into(), json_to_dynamic(&other));
+        }
+        ctx.insert("now".into(), time_string(now).into());
+        ctx.insert("entry".into(), entry.into());
+        ctx.insert("bundle_id".into(), self.bundle_id().into());
         ctx.insert(
-            "bundle_id".to_owned(),
-            Value::String(self.bundle_id().to_owned()),
+            "params".into(),
+            Dynamic::from(View::new(self.pack.params_shared())),
         );
-        ctx.insert("params".to_owned(), self.pack.params().clone());
-        Arc::new(Value::Object(ctx))
+        Dynamic::from_map(ctx)
     }
 
     fn run<T: DeserializeOwned>(
@@ -76,9 +86,10 @@ impl Engine {
         kind: EntryKind,
         contract: &'static str,
         input: Value,
-        ctx: Arc<Value>,
+        ctx: Dynamic,
     ) -> Result<(T, Vec<Warning>), EvalError> {
-        let (raw, warnings) = self.pack.call(entry, kind, Arc::new(input), ctx)?;
+        let input = Dynamic::from(View::new(Arc::new(input)));
+        let (raw, warnings) = self.pack.call_values(entry, kind, (input, ctx))?;
         let out = serde_path_to_error::deserialize::<_, T>(&raw).map_err(|e| {
             self.bad_return(entry, contract, e.path().to_string(), e.inner().to_string())
         })?;
@@ -93,7 +104,7 @@ impl Engine {
         message: String,
     ) -> EvalError {
         let e = &self.pack.entries()[entry];
-        EvalError::BadReturn {
+        EvalError::BadReturn(Box::new(crate::runtime::BadReturn {
             function: e.function.clone(),
             contract,
             path,
@@ -103,7 +114,7 @@ impl Engine {
                 line: e.line,
                 col: 1,
             },
-        }
+        }))
     }
 
     /// Checks a cart before the order is placed.
@@ -265,9 +276,10 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<Evaluated<Value>, EvalError> {
         let ctx = self.ctx(entry, now, context);
+        let input = Dynamic::from(View::new(Arc::new(input)));
         let (value, warnings) = self
             .pack
-            .call(entry, EntryKind::Generic, Arc::new(input), ctx)?;
+            .call_values(entry, EntryKind::Generic, (input, ctx))?;
         Ok(Evaluated { value, warnings })
     }
 }

@@ -244,7 +244,7 @@ fn refine_exception(value: Option<&Value>, root: &str) -> Option<InputError> {
     body.remove("kind");
     let body = Value::Object(body);
     use crate::model as m;
-    let result = match kind {
+    match kind {
         ExceptionKind::PaymentDeclined => typed::<m::PaymentDeclined>(&body, root).err(),
         ExceptionKind::AddressInvalid => typed::<m::AddressInvalid>(&body, root).err(),
         ExceptionKind::AddressChangeRequested => {
@@ -263,8 +263,7 @@ fn refine_exception(value: Option<&Value>, root: &str) -> Option<InputError> {
         ExceptionKind::ContractPriceDispute => typed::<m::ContractPriceDispute>(&body, root).err(),
         ExceptionKind::CreditHold => typed::<m::CreditHold>(&body, root).err(),
         ExceptionKind::CustomerMessage => typed::<m::CustomerMessage>(&body, root).err(),
-    };
-    result
+    }
 }
 
 /// Value checks the types cannot express.

@@ -37,7 +37,7 @@ fn envelope(call: &Value) -> Result<&serde_json::Map<String, Value>, InputError>
     Ok(object)
 }
 
-fn input_of<'a>(env: &'a serde_json::Map<String, Value>) -> Result<&'a Value, InputError> {
+fn input_of(env: &serde_json::Map<String, Value>) -> Result<&Value, InputError> {
     env.get("input").ok_or_else(|| InputError::Invalid {
         path: "input".to_owned(),
         message: "required".to_owned(),

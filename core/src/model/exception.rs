@@ -32,19 +32,19 @@ pub struct ExceptionEvent {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Exception {
     /// A payment authorization or capture was declined.
-    PaymentDeclined(PaymentDeclined),
+    PaymentDeclined(Box<PaymentDeclined>),
     /// An address failed validation (at checkout, by a validator or a carrier).
-    AddressInvalid(AddressInvalid),
+    AddressInvalid(Box<AddressInvalid>),
     /// The customer asked to change the shipping address after ordering.
-    AddressChangeRequested(AddressChangeRequested),
+    AddressChangeRequested(Box<AddressChangeRequested>),
     /// Not enough stock to fill a line.
     InventoryShortage(InventoryShortage),
     /// The carrier reports a delay or a delivery exception.
-    CarrierException(CarrierException),
+    CarrierException(Box<CarrierException>),
     /// The customer (or the merchant) asked to cancel.
     CancellationRequested(CancellationRequested),
     /// The customer asked to return items.
-    ReturnRequested(ReturnRequested),
+    ReturnRequested(Box<ReturnRequested>),
     /// The order will ship in several parcels.
     SplitShipment(SplitShipment),
     /// A marketplace seller missed its ship-by date.

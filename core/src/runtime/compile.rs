@@ -296,6 +296,11 @@ impl CompiledPack {
         &self.params
     }
 
+    /// The parameters as a shared document, for read-only views.
+    pub fn params_shared(&self) -> Arc<Value> {
+        self.params.clone()
+    }
+
     /// Compiled entry points by name.
     pub fn entries(&self) -> &BTreeMap<String, CompiledEntry> {
         &self.entries
@@ -310,6 +315,21 @@ impl CompiledPack {
         input: Arc<Value>,
         ctx: Arc<Value>,
     ) -> Result<(Value, Vec<Warning>), EvalError> {
+        let args = (
+            Dynamic::from(View::new(input)),
+            Dynamic::from(View::new(ctx)),
+        );
+        self.call_values(name, expected, args)
+    }
+
+    /// Like [`CompiledPack::call`], with the arguments already Rhai values
+    /// (for instance deep copies made with [`super::json_to_dynamic`]).
+    pub fn call_values(
+        &self,
+        name: &str,
+        expected: EntryKind,
+        args: (Dynamic, Dynamic),
+    ) -> Result<(Value, Vec<Warning>), EvalError> {
         let entry = self
             .entries
             .get(name)
@@ -321,24 +341,22 @@ impl CompiledPack {
         let sink = WarningSink::default();
         let options = CallFnOptions::new().with_tag(Dynamic::from(sink.clone()));
         let mut scope = Scope::new();
-        let args = (
-            Dynamic::from(View::new(input)),
-            Dynamic::from(View::new(ctx)),
-        );
         let result = self
             .engine
             .call_fn_with_options::<Dynamic>(options, &mut scope, &entry.ast, &entry.function, args)
             .map_err(|e| runtime_error(&entry.file, entry.line, &e))?;
-        let value = to_json(&result).map_err(|(path, message)| EvalError::BadReturn {
-            function: entry.function.clone(),
-            contract: "JSON value",
-            path,
-            message,
-            location: Location::Source {
-                file: entry.file.clone(),
-                line: entry.line,
-                col: 1,
-            },
+        let value = to_json(&result).map_err(|(path, message)| {
+            EvalError::BadReturn(Box::new(super::BadReturn {
+                function: entry.function.clone(),
+                contract: "JSON value",
+                path,
+                message,
+                location: Location::Source {
+                    file: entry.file.clone(),
+                    line: entry.line,
+                    col: 1,
+                },
+            }))
         })?;
         Ok((value, sink.take()))
     }

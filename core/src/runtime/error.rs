@@ -157,21 +157,27 @@ pub enum EvalError {
         location: Location,
     },
     /// The rule returned something that is not a valid decision.
-    #[error(
-        "{location}: the value returned by `{function}` is not a valid {contract}: at `{path}`: {message}"
-    )]
-    BadReturn {
-        /// Function that returned it.
-        function: String,
-        /// Expected contract (`triage decision`).
-        contract: &'static str,
-        /// Path inside the returned value.
-        path: String,
-        /// What is wrong there.
-        message: String,
-        /// Where the function is defined.
-        location: Location,
-    },
+    #[error("{0}")]
+    BadReturn(Box<BadReturn>),
+}
+
+/// Details of [`EvalError::BadReturn`] (boxed: errors travel in `Result`s on
+/// the hot path and should stay small).
+#[derive(Debug, Clone, PartialEq, Error)]
+#[error(
+    "{location}: the value returned by `{function}` is not a valid {contract}: at `{path}`: {message}"
+)]
+pub struct BadReturn {
+    /// Function that returned it.
+    pub function: String,
+    /// Expected contract (`triage decision`).
+    pub contract: &'static str,
+    /// Path inside the returned value.
+    pub path: String,
+    /// What is wrong there.
+    pub message: String,
+    /// Where the function is defined.
+    pub location: Location,
 }
 
 impl EvalError {
@@ -189,9 +195,8 @@ impl EvalError {
     pub fn location(&self) -> Option<&Location> {
         match self {
             Self::UnknownEntry { .. } => None,
-            Self::LimitExceeded { location, .. }
-            | Self::Runtime { location, .. }
-            | Self::BadReturn { location, .. } => Some(location),
+            Self::LimitExceeded { location, .. } | Self::Runtime { location, .. } => Some(location),
+            Self::BadReturn(b) => Some(&b.location),
         }
     }
 }

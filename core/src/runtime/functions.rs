@@ -49,13 +49,12 @@ fn push_str(map: &mut Map, key: &str, value: ImmutableString) {
     let entry = map
         .entry(key.into())
         .or_insert_with(|| Dynamic::from_array(Vec::new()));
-    if let Some(mut list) = entry.write_lock::<rhai::Array>() {
-        if !list
+    if let Some(mut list) = entry.write_lock::<rhai::Array>()
+        && !list
             .iter()
             .any(|v| v.clone().into_immutable_string().ok().as_ref() == Some(&value))
-        {
-            list.push(value.into());
-        }
+    {
+        list.push(value.into());
     }
 }
 
@@ -125,6 +124,49 @@ fn decline_map(ctx: &NativeCallContext, gateway: &str, code: &str, advice: Optio
     m
 }
 
+/// Member `key` of a map or an input view, as a Rhai value.
+fn member(value: &Dynamic, key: &str) -> Option<Dynamic> {
+    if let Some(map) = value.read_lock::<Map>() {
+        return map.get(key).cloned();
+    }
+    value
+        .read_lock::<View>()
+        .map(|v| v.clone().get_key(key))
+        .filter(|d| !d.is_unit())
+}
+
+/// Lower case with runs of white space collapsed, for keyword rules.
+fn normalize_text(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Whether any of `words` occurs in `text`. Codes — anything with a digit,
+/// or three characters or fewer (`a03`, `dd`) — must be whole tokens, so
+/// `dd` does not match inside "address"; longer words and phrases match
+/// anywhere, so "delay" finds "delayed". Case-insensitive.
+fn mentions(text: &str, words: &[Dynamic]) -> bool {
+    let text = text.to_lowercase();
+    let tokens: Vec<&str> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|t| !t.is_empty())
+        .collect();
+    words
+        .iter()
+        .filter_map(|w| w.clone().into_immutable_string().ok())
+        .any(|w| {
+            let w = w.to_lowercase();
+            let code = w.chars().count() <= 3 || w.chars().any(|c| c.is_ascii_digit());
+            if code {
+                tokens.contains(&w.as_str())
+            } else {
+                text.contains(&w)
+            }
+        })
+}
+
 /// Registers the read-only input view and every rule-author function.
 pub(crate) fn register(engine: &mut Engine) {
     register_view(engine);
@@ -139,7 +181,7 @@ fn register_view(engine: &mut Engine) {
         .register_indexer_get(|v: &mut View, key: &str| v.get_key(key))
         .register_indexer_get(|v: &mut View, i: INT| v.get_index(i))
         .register_fn("len", View::len)
-        .register_fn("is_empty", |v: &mut View| v.len() == 0)
+        .register_fn("is_empty", View::is_empty)
         .register_fn("contains", View::contains)
         .register_fn("keys", View::keys)
         .register_fn("copy", View::materialize)
@@ -235,7 +277,7 @@ fn register_knowledge(engine: &mut Engine) {
         .register_fn("money", |minor: INT, c: &str| {
             currency::format_money(minor, c)
         })
-        .register_fn("network_retry", |request: &mut View, ctx: View| {
+        .register_fn("network_retry", |request: &mut View, ctx: Dynamic| {
             network_retry_map(request, &ctx)
         })
         .register_fn("is_digits", |s: &str| {
@@ -250,6 +292,10 @@ fn register_knowledge(engine: &mut Engine) {
                 .map(|t| Dynamic::from(t.to_lowercase()))
                 .collect::<rhai::Array>()
         })
+        .register_fn("normalize_text", normalize_text)
+        .register_fn("mentions", |text: &str, words: rhai::Array| {
+            mentions(text, &words)
+        })
         .register_fn("squish", |s: &str| {
             s.split_whitespace().collect::<Vec<_>>().join(" ")
         });
@@ -257,19 +303,21 @@ fn register_knowledge(engine: &mut Engine) {
 
 /// `network_retry(request, ctx)`: the card-network verdict for a retry
 /// request, with `ctx.params.network` overriding the default policy.
-fn network_retry_map(request: &View, ctx: &View) -> Res<Map> {
+fn network_retry_map(request: &View, ctx: &Dynamic) -> Res<Map> {
     let req: RetryRequest = serde_json::from_value(request.value().clone())
         .map_err(|e| format!("network_retry: the first argument must be the retry request: {e}"))?;
-    let now = match ctx.value().get("now").and_then(serde_json::Value::as_str) {
-        Some(t) => parse_time(t)?,
+    let now = match member(ctx, "now").and_then(|n| n.into_immutable_string().ok()) {
+        Some(t) => parse_time(&t)?,
         None => {
             return Err("network_retry: the second argument must be ctx (it carries `now`)".into());
         }
     };
-    let policy = match ctx.value().get("params").and_then(|p| p.get("network")) {
-        Some(p) => serde_json::from_value::<NetworkPolicy>(p.clone()).map_err(|e| {
+    let network = member(ctx, "params").and_then(|p| member(&p, "network"));
+    let policy = match network.map(|n| super::to_json(&n)) {
+        Some(Ok(p)) => serde_json::from_value::<NetworkPolicy>(p).map_err(|e| {
             format!("ordex.toml [params.network] is not a valid network policy: {e}")
         })?,
+        Some(Err((path, msg))) => return Err(format!("[params.network] at {path}: {msg}").into()),
         None => NetworkPolicy::default(),
     };
     let v = network::network_retry(&req.failure, &req.history, now, &policy);
@@ -292,4 +340,40 @@ fn network_retry_map(request: &View, ctx: &View) -> Res<Map> {
     m.insert("used".into(), Dynamic::from_int(INT::from(v.used)));
     m.insert("limit".into(), Dynamic::from_int(INT::from(v.limit)));
     Ok(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(ws: &[&str]) -> Vec<Dynamic> {
+        ws.iter().map(|w| Dynamic::from(w.to_string())).collect()
+    }
+
+    #[test]
+    fn short_codes_match_whole_tokens_and_words_match_anywhere() {
+        assert!(!mentions("incorrect address", &words(&["dd"])));
+        assert!(mentions("status dd at hub", &words(&["dd"])));
+        assert!(mentions(
+            "Exception Exception_007",
+            &words(&["exception_007"])
+        ));
+        assert!(!mentions(
+            "Exception Exception_0070",
+            &words(&["exception_007"])
+        ));
+        assert!(mentions("Shipment DELAYED by weather", &words(&["delay"])));
+        assert!(mentions(
+            "customer not available today",
+            &words(&["not available"])
+        ));
+    }
+
+    #[test]
+    fn normalize_text_lowercases_and_collapses_space() {
+        assert_eq!(
+            normalize_text("  WHERE   is\tMy order "),
+            "where is my order"
+        );
+    }
 }

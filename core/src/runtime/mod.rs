@@ -19,7 +19,7 @@ mod warning;
 pub use bundle::{BUNDLE_FORMAT, Bundle};
 pub use compile::{CompiledEntry, CompiledPack};
 pub use convert::to_json;
-pub use error::{BundleError, Diagnostic, EvalError, Location};
+pub use error::{BadReturn, BundleError, Diagnostic, EvalError, Location};
 pub use functions::format_time as format_time_public;
 pub use limits::Limits;
 pub use manifest::{EntryKind, EntryPoint, Manifest};

@@ -106,6 +106,11 @@ impl View {
         }
     }
 
+    /// Whether the object or array has no members; true for scalars.
+    pub fn is_empty(&mut self) -> bool {
+        self.len() == 0
+    }
+
     /// Whether `key` is a member (object) or an equal element (array).
     pub fn contains(&mut self, needle: Dynamic) -> bool {
         match self.value() {
