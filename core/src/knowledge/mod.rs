@@ -2,6 +2,7 @@
 //! currency minor units. Pure data and functions; registered into Rhai by
 //! [`crate::runtime`].
 
+pub mod address;
 pub mod currency;
 pub mod decline;
 pub mod network;

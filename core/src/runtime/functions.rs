@@ -8,7 +8,7 @@ use rhai::{Dynamic, Engine, EvalAltResult, INT, ImmutableString, Map, NativeCall
 
 use super::{View, Warning, WarningSink};
 use crate::knowledge::network::{self, NetworkPolicy};
-use crate::knowledge::{currency, decline};
+use crate::knowledge::{address, currency, decline};
 use crate::model::{Gateway, RetryRequest};
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
@@ -121,6 +121,36 @@ fn decline_map(ctx: &NativeCallContext, gateway: &str, code: &str, advice: Optio
             .map_or(Dynamic::UNIT, |c| Dynamic::from_int(INT::from(c))),
     );
     m.insert("known".into(), info.known.into());
+    m
+}
+
+/// An [`Address`](crate::model::Address) from a map or a view, or a rule
+/// error naming the function and the problem.
+fn address_of(value: &Dynamic, function: &str) -> Res<crate::model::Address> {
+    let json = super::to_json(value)
+        .map_err(|(path, msg)| format!("{function}: argument at {path}: {msg}"))?;
+    serde_json::from_value(json)
+        .map_err(|e| format!("{function}: the argument is not an address: {e}").into())
+}
+
+/// The serde name of a unit enum value (`po_box`).
+fn enum_name<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn address_finding_map(f: &address::AddressFinding) -> Map {
+    let mut m = Map::new();
+    m.insert("code".into(), f.code.into());
+    m.insert("field".into(), f.field.into());
+    m.insert("severity".into(), enum_name(&f.severity).into());
+    m.insert("message".into(), f.message.clone().into());
+    m.insert(
+        "suggestion".into(),
+        f.suggestion.clone().map_or(Dynamic::UNIT, Dynamic::from),
+    );
     m
 }
 
@@ -291,6 +321,36 @@ fn register_knowledge(engine: &mut Engine) {
                 .filter(|t| !t.is_empty())
                 .map(|t| Dynamic::from(t.to_lowercase()))
                 .collect::<rhai::Array>()
+        })
+        .register_fn("validate_address", |addr: Dynamic| -> Res<rhai::Array> {
+            let a = address_of(&addr, "validate_address")?;
+            Ok(address::validate_address(&a)
+                .into_iter()
+                .map(|f| address_finding_map(&f).into())
+                .collect())
+        })
+        .register_fn("normalize_postal", |country: &str, code: &str| {
+            address::normalize_postal(country, code).map_or(Dynamic::UNIT, Dynamic::from)
+        })
+        .register_fn("postal_code_valid", address::postal_code_valid)
+        .register_fn("delivery_point", |addr: Dynamic| -> Res<String> {
+            let a = address_of(&addr, "delivery_point")?;
+            Ok(enum_name(&address::delivery_point(&a)))
+        })
+        .register_fn(
+            "carrier_refuses",
+            |carrier: &str, service: Dynamic, addr: Dynamic| -> Res<bool> {
+                let a = address_of(&addr, "carrier_refuses")?;
+                let service = service.into_immutable_string().ok();
+                Ok(address::carrier_refuses(
+                    carrier,
+                    service.as_deref(),
+                    address::delivery_point(&a),
+                ))
+            },
+        )
+        .register_fn("country_name", |code: &str| {
+            address::country(code).map_or(Dynamic::UNIT, |c| Dynamic::from(c.name.to_owned()))
         })
         .register_fn("normalize_text", normalize_text)
         .register_fn("mentions", |text: &str, words: rhai::Array| {
