@@ -1,6 +1,7 @@
 //! Google's address data, checked as a whole: every example is accepted,
 //! mutations are rejected, normalisation is stable.
 
+use ordex_core::knowledge::address::pattern::Pattern;
 use ordex_core::knowledge::address::{all_countries, normalize_postal, postal_code_valid};
 use proptest::prelude::*;
 
@@ -125,5 +126,75 @@ proptest! {
             }
         }
         prop_assert_eq!(normalize_postal(c.code, &messy), normalize_postal(c.code, ex), "{} {:?} vs {:?}", c.code, messy, ex);
+    }
+}
+
+/// Every postal pattern and sub-region prefix in the data.
+fn all_patterns() -> Vec<(&'static str, &'static str)> {
+    let mut out = Vec::new();
+    for c in all_countries() {
+        if !c.zip.is_empty() {
+            out.push((c.code, c.zip));
+        }
+        for s in c.subs.iter().filter(|s| !s.zip_prefix.is_empty()) {
+            out.push((c.code, s.zip_prefix));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_pattern_in_the_data_is_within_the_supported_subset() {
+    let patterns = all_patterns();
+    assert!(patterns.len() > 1000, "{}", patterns.len());
+    for (code, p) in patterns {
+        assert!(Pattern::parse(p).is_ok(), "{code}: {p}");
+    }
+}
+
+#[test]
+fn the_matcher_agrees_with_regex_lite_on_every_example() {
+    for (code, p) in all_patterns() {
+        let ours = Pattern::parse(p).expect("parses");
+        let full = regex_lite::Regex::new(&format!("^(?:{p})$")).expect("regex-lite parses");
+        let prefix = regex_lite::Regex::new(&format!("^(?:{p})")).expect("regex-lite parses");
+        let c = ordex_core::knowledge::address::country(code).expect("country");
+        for ex in c.zipex.iter().flat_map(|e| {
+            [
+                e.to_string(),
+                format!("{e}9"),
+                e.replace(' ', ""),
+                e.chars().skip(1).collect(),
+            ]
+        }) {
+            assert_eq!(
+                ours.full_match(&ex),
+                full.is_match(&ex),
+                "{code} {p} full {ex:?}"
+            );
+            assert_eq!(
+                ours.prefix_match(&ex),
+                prefix.is_match(&ex),
+                "{code} {p} prefix {ex:?}"
+            );
+        }
+    }
+}
+
+fn any_pattern() -> impl Strategy<Value = (&'static str, &'static str)> {
+    prop::sample::select(all_patterns())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 5_000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_matcher_agrees_with_regex_lite_on_random_codes(pat in any_pattern(), text in "[0-9A-Z -]{0,9}") {
+        let (code, p) = pat;
+        let ours = Pattern::parse(p).expect("parses");
+        let full = regex_lite::Regex::new(&format!("^(?:{p})$")).expect("regex-lite parses");
+        let prefix = regex_lite::Regex::new(&format!("^(?:{p})")).expect("regex-lite parses");
+        prop_assert_eq!(ours.full_match(&text), full.is_match(&text), "{} {} full {:?}", code, p, text);
+        prop_assert_eq!(ours.prefix_match(&text), prefix.is_match(&text), "{} {} prefix {:?}", code, p, text);
     }
 }

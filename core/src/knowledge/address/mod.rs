@@ -9,6 +9,7 @@
 
 mod countries;
 mod delivery_point;
+pub mod pattern;
 mod postal;
 mod validate;
 

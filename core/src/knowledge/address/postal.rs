@@ -4,27 +4,22 @@
 
 use std::sync::OnceLock;
 
-use regex_lite::Regex;
-
+use super::pattern::Pattern;
 use super::{Country, countries::COUNTRIES, country};
 
-/// One compiled pattern per country, built on first use. Patterns come from
-/// the generated table, so a failure to compile is a generator bug; it is
-/// treated as "no pattern" rather than a panic.
-fn pattern(c: &'static Country) -> Option<&'static Regex> {
-    static CACHE: OnceLock<Vec<OnceLock<Option<Regex>>>> = OnceLock::new();
+/// One parsed pattern per country, built on first use. Patterns come from
+/// the generated table and a test parses them all, so a failure here is a
+/// generator bug; it is treated as "no pattern" rather than a panic.
+fn pattern(c: &'static Country) -> Option<&'static Pattern> {
+    static CACHE: OnceLock<Vec<OnceLock<Option<Pattern>>>> = OnceLock::new();
     if c.zip.is_empty() {
         return None;
     }
     let cache = CACHE.get_or_init(|| COUNTRIES.iter().map(|_| OnceLock::new()).collect());
     let index = COUNTRIES.iter().position(|x| std::ptr::eq(x, c))?;
     cache[index]
-        .get_or_init(|| Regex::new(&format!("^(?:{})$", c.zip)).ok())
+        .get_or_init(|| Pattern::parse(c.zip).ok())
         .as_ref()
-}
-
-fn prefix_pattern(prefix: &str) -> Option<Regex> {
-    Regex::new(&format!("^(?:{prefix})")).ok()
 }
 
 /// Upper case, separators (space, hyphen, dot) removed.
@@ -88,12 +83,12 @@ pub fn normalize_postal(country_code: &str, code: &str) -> Option<String> {
     }
     for ex in c.zipex {
         if let Some(candidate) = shape_like(&compact, ex)
-            && re.is_match(&candidate)
+            && re.full_match(&candidate)
         {
             return Some(candidate);
         }
     }
-    if re.is_match(&compact) {
+    if re.full_match(&compact) {
         return Some(compact);
     }
     let chars: Vec<char> = compact.chars().collect();
@@ -104,7 +99,7 @@ pub fn normalize_postal(country_code: &str, code: &str) -> Option<String> {
                 .chain(std::iter::once(&sep))
                 .chain(&chars[i..])
                 .collect();
-            if re.is_match(&candidate) {
+            if re.full_match(&candidate) {
                 return Some(candidate);
             }
         }
@@ -127,7 +122,11 @@ pub fn region_accepts_postal(country_code: &str, region: &str, code: &str) -> Op
         return None;
     }
     let normalized = normalize_postal(country_code, code).unwrap_or_else(|| compact(code));
-    Some(prefix_pattern(sub.zip_prefix)?.is_match(&normalized))
+    Some(
+        Pattern::parse(sub.zip_prefix)
+            .ok()?
+            .prefix_match(&normalized),
+    )
 }
 
 #[cfg(test)]
