@@ -75,6 +75,7 @@ def main():
             f"/// Source package version.\npub const SOURCE_VERSION: &str = {rs(VERSION)};\n\n"
             "/// Every country and territory in Google's address metadata, by ISO code.\n"
             "pub static COUNTRIES: &[Country] = &[\n" + "\n".join(rows) + "\n];\n")
+    subprocess.run(["rustfmt", "--edition", "2024", OUT], check=True)
     with_zip = sum(1 for code in data if "/" not in code and "--" not in code and code != "ZZ" and data[code].get("zip"))
     print(f"{len(rows)} countries, {with_zip} with a postal-code pattern -> {os.path.normpath(OUT)}")
 

@@ -3,6 +3,8 @@
 //! [`crate::runtime`].
 
 pub mod address;
+pub mod carrier;
 pub mod currency;
 pub mod decline;
 pub mod network;
+pub mod time;

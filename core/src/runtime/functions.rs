@@ -8,7 +8,7 @@ use rhai::{Dynamic, Engine, EvalAltResult, INT, ImmutableString, Map, NativeCall
 
 use super::{View, Warning, WarningSink};
 use crate::knowledge::network::{self, NetworkPolicy};
-use crate::knowledge::{address, currency, decline};
+use crate::knowledge::{address, carrier, currency, decline, time};
 use crate::model::{Gateway, RetryRequest};
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
@@ -141,6 +141,23 @@ fn enum_name<T: serde::Serialize>(value: &T) -> String {
         .unwrap_or_default()
 }
 
+fn tracking_map(t: &carrier::TrackingStatus) -> Map {
+    let mut m = Map::new();
+    m.insert("stage".into(), enum_name(&t.stage).into());
+    m.insert(
+        "exception".into(),
+        t.exception.map_or(Dynamic::UNIT, |e| enum_name(&e).into()),
+    );
+    m.insert("customer_action".into(), t.customer_action.into());
+    m.insert("next_step".into(), t.next_step.into());
+    m.insert("source".into(), t.source.into());
+    m.insert(
+        "code".into(),
+        t.code.clone().map_or(Dynamic::UNIT, Dynamic::from),
+    );
+    m
+}
+
 fn address_finding_map(f: &address::AddressFinding) -> Map {
     let mut m = Map::new();
     m.insert("code".into(), f.code.into());
@@ -152,6 +169,12 @@ fn address_finding_map(f: &address::AddressFinding) -> Map {
         f.suggestion.clone().map_or(Dynamic::UNIT, Dynamic::from),
     );
     m
+}
+
+/// A business calendar from a map or view (`ctx.params.business_hours`).
+fn calendar_of(value: &Dynamic) -> Res<time::BusinessCalendar> {
+    let json = super::to_json(value).map_err(|(p, m)| format!("business calendar at {p}: {m}"))?;
+    time::BusinessCalendar::from_json(&json).map_err(|e| e.0.into())
 }
 
 /// Member `key` of a map or an input view, as a Rhai value.
@@ -236,6 +259,43 @@ fn register_time(engine: &mut Engine) {
         .register_fn("days_between", |a: &str, b: &str| between(a, b, 86_400))
         .register_fn("is_before", |a: &str, b: &str| -> Res<bool> {
             Ok(parse_time(a)? < parse_time(b)?)
+        })
+        .register_fn("days_since", |t: &str, now: &str| between(t, now, 86_400))
+        .register_fn(
+            "sla_due",
+            |start: &str, minutes: INT, calendar: Dynamic| -> Res<String> {
+                let cal = calendar_of(&calendar)?;
+                cal.add_working_minutes(parse_time(start)?, minutes)
+                    .map(format_time)
+                    .ok_or_else(|| {
+                        "sla_due: no working time within ten years in this calendar".into()
+                    })
+            },
+        )
+        .register_fn(
+            "is_business_time",
+            |t: &str, calendar: Dynamic| -> Res<bool> {
+                Ok(calendar_of(&calendar)?.is_open(parse_time(t)?))
+            },
+        )
+        .register_fn("local_time", |t: &str, zone: &str| -> Res<Map> {
+            let rule = time::zone(zone).map_err(|e| e.0)?;
+            let utc = parse_time(t)?;
+            let local = rule.to_local(utc);
+            let mut m = Map::new();
+            m.insert("date".into(), local.format("%Y-%m-%d").to_string().into());
+            m.insert("time".into(), local.format("%H:%M").to_string().into());
+            m.insert(
+                "weekday".into(),
+                Dynamic::from_int(INT::from(
+                    chrono::Datelike::weekday(&local).number_from_monday(),
+                )),
+            );
+            m.insert(
+                "offset_minutes".into(),
+                Dynamic::from_int(rule.offset_at(utc) / 60),
+            );
+            Ok(m)
         })
         .register_fn("is_time", |t: Dynamic| {
             t.into_immutable_string()
@@ -351,6 +411,21 @@ fn register_knowledge(engine: &mut Engine) {
         )
         .register_fn("country_name", |code: &str| {
             address::country(code).map_or(Dynamic::UNIT, |c| Dynamic::from(c.name.to_owned()))
+        })
+        .register_fn("tracking_status", |event: Dynamic| -> Res<Map> {
+            let json = super::to_json(&event)
+                .map_err(|(p, m)| format!("tracking_status: argument at {p}: {m}"))?;
+            let e: crate::model::TrackingEvent = serde_json::from_value(json).map_err(|e| {
+                format!("tracking_status: the argument is not a tracking event: {e}")
+            })?;
+            Ok(tracking_map(&carrier::normalize_tracking(&e)))
+        })
+        .register_fn("shipment_status", |shipment: Dynamic| -> Res<Map> {
+            let json = super::to_json(&shipment)
+                .map_err(|(p, m)| format!("shipment_status: argument at {p}: {m}"))?;
+            let s: crate::model::Shipment = serde_json::from_value(json)
+                .map_err(|e| format!("shipment_status: the argument is not a shipment: {e}"))?;
+            Ok(tracking_map(&carrier::shipment_status(&s)))
         })
         .register_fn("normalize_text", normalize_text)
         .register_fn("mentions", |text: &str, words: rhai::Array| {
