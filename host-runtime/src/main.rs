@@ -61,6 +61,14 @@ enum Command {
         #[arg(long, short)]
         output: PathBuf,
     },
+    /// Print (or write) the rule-author reference of every function rules can call.
+    Docs {
+        /// Output file; standard output when absent.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Show what the built-in domain knowledge covers.
+    Knowledge,
     /// Write the JSON Schemas of every input and output.
     Schema {
         /// Output directory.
@@ -87,6 +95,8 @@ fn main() -> ExitCode {
         } => commands::eval::run(&pack, &entry, &now, context.as_deref(), ndjson),
         Command::Bundle { pack, output } => commands::bundle::run(&pack, &output),
         Command::Schema { output } => commands::schema::run(&output),
+        Command::Docs { output } => commands::docs::run(output.as_deref()),
+        Command::Knowledge => commands::knowledge::run(),
     };
     match result {
         Ok(code) => code,

@@ -7,4 +7,5 @@ pub mod carrier;
 pub mod currency;
 pub mod decline;
 pub mod network;
+pub mod risk;
 pub mod time;

@@ -37,7 +37,7 @@ pub struct CompiledPack {
     bundle: Arc<Bundle>,
 }
 
-fn build_engine(limits: &Limits) -> Engine {
+pub(crate) fn build_engine(limits: &Limits) -> Engine {
     let mut engine = Engine::new();
     engine
         .set_max_operations(limits.max_operations)

@@ -7,7 +7,7 @@
 //! (`lib/common.rhai` → `common::value_tier(customer)`).
 
 mod bundle;
-mod compile;
+pub(crate) mod compile;
 mod convert;
 mod error;
 mod functions;
@@ -20,7 +20,7 @@ pub use bundle::{BUNDLE_FORMAT, Bundle};
 pub use compile::{CompiledEntry, CompiledPack};
 pub use convert::to_json;
 pub use error::{BadReturn, BundleError, Diagnostic, EvalError, Location};
-pub use functions::format_time as format_time_public;
+pub use functions::{format_time as format_time_public, reference_markdown};
 pub use limits::Limits;
 pub use manifest::{EntryKind, EntryPoint, Manifest};
 pub use view::{View, json_to_dynamic};

@@ -2,7 +2,9 @@
 
 pub mod bundle;
 pub mod check;
+pub mod docs;
 pub mod eval;
+pub mod knowledge;
 pub mod schema;
 pub mod test;
 
