@@ -258,14 +258,27 @@ fn invalid_json_text_reports_line_and_column() {
 #[test]
 fn network_rules_are_data_a_manifest_can_override() {
     let manifest = "name = \"t\"\nversion = \"1\"\n[entries.main]\nfile = \"main.rhai\"\n[params.network]\nvisa_reattempts_30d = [{ from = \"2020-01-01\", value = 3 }]\n";
-    let files = std::collections::BTreeMap::from([("main.rhai".to_owned(), "fn main(input, ctx) { network_retry(input, ctx) }\n".to_owned())]);
-    let e = Engine::from_bundle(ordex_core::runtime::Bundle::from_files(manifest.into(), files)).expect("compiles");
+    let files = std::collections::BTreeMap::from([(
+        "main.rhai".to_owned(),
+        "fn main(input, ctx) { network_retry(input, ctx) }\n".to_owned(),
+    )]);
+    let e = Engine::from_bundle(ordex_core::runtime::Bundle::from_files(
+        manifest.into(),
+        files,
+    ))
+    .expect("compiles");
     let attempt = |at: &str| json!({"at": at, "brand": "visa", "gateway": "iso8583", "decline_code": "51", "amount_minor": 100, "currency": "USD", "initiator": "merchant"});
     let request = json!({"schema_version": 1, "failure": attempt("2026-11-27T09:00:00Z"),
         "history": [attempt("2026-11-20T09:00:00Z"), attempt("2026-11-21T09:00:00Z"), attempt("2026-11-22T09:00:00Z")]});
-    let verdict = e.evaluate("main", request, None, now()).expect("evaluates").value;
+    let verdict = e
+        .evaluate("main", request, None, now())
+        .expect("evaluates")
+        .value;
     assert_eq!(verdict["limit"], 3, "{verdict}");
     assert_eq!(verdict["used"], 3);
     assert_eq!(verdict["rule"], "visa.reattempt_limit");
-    assert_eq!(verdict["earliest"], "2026-12-20T09:00:00Z", "the oldest decline must leave the 30-day window first");
+    assert_eq!(
+        verdict["earliest"], "2026-12-20T09:00:00Z",
+        "the oldest decline must leave the 30-day window first"
+    );
 }

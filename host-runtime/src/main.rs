@@ -2,13 +2,29 @@
 #![forbid(unsafe_code)]
 
 mod commands;
-mod pack_dir;
-mod render;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use ordex_host::evaluator::RuntimeKind;
+
+/// Where and under which host limits rules run.
+#[derive(Args, Clone)]
+pub struct RuntimeArgs {
+    /// Runtime to evaluate in.
+    #[arg(long, value_enum, default_value = "wasmtime")]
+    pub runtime: RuntimeKind,
+    /// The host-ABI module (default: next to `ordex`, then this workspace's build).
+    #[arg(long)]
+    pub module: Option<PathBuf>,
+    /// Wasm instructions allowed per call (wasmtime).
+    #[arg(long, default_value_t = 2_000_000_000)]
+    pub fuel: u64,
+    /// Wall-clock milliseconds allowed per call (wasmtime).
+    #[arg(long, default_value_t = 2000)]
+    pub deadline_ms: u64,
+}
 
 /// Rules engine for order exceptions: check, test, evaluate and bundle rule packs.
 #[derive(Parser)]
@@ -35,6 +51,8 @@ enum Command {
         /// Print every case, not only failures.
         #[arg(long, short)]
         verbose: bool,
+        #[command(flatten)]
+        runtime: RuntimeArgs,
     },
     /// Evaluate an entry point on input read from standard input.
     Eval {
@@ -52,6 +70,11 @@ enum Command {
         /// Read one input per line and write one answer per line.
         #[arg(long)]
         ndjson: bool,
+        /// Report fuel (Wasm instructions) and time per call on standard error.
+        #[arg(long)]
+        stats: bool,
+        #[command(flatten)]
+        runtime: RuntimeArgs,
     },
     /// Write the pack as one bundle file whose content hash is its id.
     Bundle {
@@ -85,14 +108,27 @@ fn main() -> ExitCode {
             pack,
             filter,
             verbose,
-        } => commands::test::run(&pack, filter.as_deref(), verbose),
+            runtime,
+        } => commands::test::run(&pack, filter.as_deref(), verbose, &runtime),
         Command::Eval {
             pack,
             entry,
             now,
             context,
             ndjson,
-        } => commands::eval::run(&pack, &entry, &now, context.as_deref(), ndjson),
+            stats,
+            runtime,
+        } => commands::eval::run(
+            &commands::eval::EvalArgs {
+                pack: &pack,
+                entry: &entry,
+                now: &now,
+                context: context.as_deref(),
+                ndjson,
+                stats,
+            },
+            &runtime,
+        ),
         Command::Bundle { pack, output } => commands::bundle::run(&pack, &output),
         Command::Schema { output } => commands::schema::run(&output),
         Command::Docs { output } => commands::docs::run(output.as_deref()),

@@ -4,6 +4,7 @@ use thiserror::Error;
 
 use super::{merge_patch, mismatches};
 use crate::api::{Answer, Engine, evaluate_json};
+use crate::runtime::Bundle;
 
 /// One test file: defaults for its cases and the cases.
 #[derive(Debug, Clone, Deserialize)]
@@ -154,17 +155,30 @@ impl TestCase {
     }
 }
 
-/// Reads and runs every test file of the engine's bundle. `filter` keeps
-/// cases whose `file::name` contains it.
+/// Reads and runs every test file of the engine's bundle natively. `filter`
+/// keeps cases whose `file::name` contains it.
 pub fn run_bundle_tests(
     engine: &Engine,
     filter: Option<&str>,
 ) -> Result<Vec<CaseOutcome>, Vec<TestFileError>> {
-    let bundle = engine.pack().bundle();
     let tests_dir = engine.pack().manifest().tests.clone();
+    run_tests_with(engine.pack().bundle(), &tests_dir, filter, &|call| {
+        evaluate_json(engine, call)
+    })
+}
+
+/// Reads the test files of `bundle` (under `tests_dir`) and runs each case
+/// through `evaluate`, which takes an `evaluate_json` envelope: any runtime
+/// that can evaluate a bundle can run its tests.
+pub fn run_tests_with(
+    bundle: &Bundle,
+    tests_dir: &str,
+    filter: Option<&str>,
+    evaluate: &dyn Fn(&Value) -> Answer<Value>,
+) -> Result<Vec<CaseOutcome>, Vec<TestFileError>> {
     let mut errors = Vec::new();
     let mut outcomes = Vec::new();
-    for (path, text) in bundle.test_files(&tests_dir) {
+    for (path, text) in bundle.test_files(tests_dir) {
         let file: TestFile =
             match serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text)) {
                 Ok(f) => f,
@@ -189,7 +203,7 @@ pub fn run_bundle_tests(
             }
             let (answer, problems) = match case.call(&file) {
                 Ok(call) => {
-                    let answer = evaluate_json(engine, &call);
+                    let answer = evaluate(&call);
                     let problems = case.check(&answer);
                     (
                         serde_json::to_value(&answer).unwrap_or(Value::Null),

@@ -7,6 +7,6 @@ mod case;
 mod matcher;
 mod patch;
 
-pub use case::{CaseOutcome, TestFile, TestFileError, run_bundle_tests};
+pub use case::{CaseOutcome, TestFile, TestFileError, run_bundle_tests, run_tests_with};
 pub use matcher::mismatches;
 pub use patch::merge_patch;

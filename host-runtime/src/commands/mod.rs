@@ -12,7 +12,7 @@ use std::path::Path;
 
 use ordex_core::api::Engine;
 
-use crate::pack_dir;
+use ordex_host::pack_dir;
 
 /// Loads and compiles a pack, printing diagnostics on failure.
 pub fn engine(pack: &Path) -> Result<Option<Engine>, Box<dyn std::error::Error>> {
@@ -21,10 +21,28 @@ pub fn engine(pack: &Path) -> Result<Option<Engine>, Box<dyn std::error::Error>>
         Ok(e) => Ok(Some(e)),
         Err(err) => {
             for d in err.diagnostics() {
-                eprint!("{}", crate::render::diagnostic(&bundle, &d));
+                eprint!("{}", ordex_host::render::diagnostic(&bundle, &d));
             }
             eprintln!("{} error(s) in {}", err.diagnostics().len(), pack.display());
             Ok(None)
         }
     }
+}
+
+/// The evaluator the runtime arguments ask for.
+pub fn evaluator(
+    engine: Engine,
+    args: &crate::RuntimeArgs,
+) -> Result<ordex_host::evaluator::Evaluator, Box<dyn std::error::Error>> {
+    let limits = ordex_host::wasm_host::HostLimits {
+        fuel: args.fuel,
+        deadline: std::time::Duration::from_millis(args.deadline_ms),
+        ..ordex_host::wasm_host::HostLimits::default()
+    };
+    Ok(ordex_host::evaluator::Evaluator::new(
+        args.runtime,
+        engine,
+        args.module.as_deref(),
+        limits,
+    )?)
 }

@@ -3,20 +3,26 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use ordex_core::testing::run_bundle_tests;
+use ordex_core::testing::run_tests_with;
 
-use super::engine;
+use super::{engine, evaluator};
+use crate::RuntimeArgs;
 
-/// Runs the cases; prints failures with their differences and a closing count.
+/// Runs the cases in the chosen runtime; prints failures with their
+/// differences and a closing count.
 pub fn run(
     pack: &Path,
     filter: Option<&str>,
     verbose: bool,
+    runtime: &RuntimeArgs,
 ) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let Some(engine) = engine(pack)? else {
         return Ok(ExitCode::from(1));
     };
-    let outcomes = match run_bundle_tests(&engine, filter) {
+    let bundle = engine.pack().bundle().clone();
+    let tests_dir = engine.pack().manifest().tests.clone();
+    let eval = evaluator(engine, runtime)?;
+    let outcomes = match run_tests_with(&bundle, &tests_dir, filter, &|call| eval.evaluate(call)) {
         Ok(o) => o,
         Err(errors) => {
             for e in errors {

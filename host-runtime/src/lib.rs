@@ -1,0 +1,9 @@
+//! The `ordex` host: reading rule packs from disk, evaluating them natively
+//! or through the host-ABI module in wasmtime, and rendering diagnostics.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod evaluator;
+pub mod pack_dir;
+pub mod render;
+pub mod wasm_host;

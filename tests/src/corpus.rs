@@ -1,0 +1,378 @@
+use ordex_core::knowledge::address::all_countries;
+use ordex_core::model::ExceptionKind;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde_json::{Value, json};
+
+/// Generated call envelopes (`evaluate_json` form), one JSON text each.
+pub struct Corpus {
+    /// The calls.
+    pub calls: Vec<String>,
+}
+
+const NAMES: &[&str] = &[
+    "Ada Lovelace",
+    "Zoë Ørsted",
+    "Иван Петров",
+    "山田 太郎",
+    "李小龍",
+    "محمد علي",
+    "देवी प्रसाद",
+    "Łukasz Żółw",
+    "O'Brien-Smith",
+    "José Ñúñez",
+    "Nguyễn Văn An",
+    "김민준",
+    "🙂 Emoji Person",
+    "",
+    "   ",
+];
+const STREETS: &[&str] = &[
+    "12 Main St",
+    "PO Box 123",
+    "P.O. Box 9",
+    "Unit 2050 Box 4190",
+    "Packstation 105",
+    "1600 Amphitheatre Pkwy Apt",
+    "Hauptstraße 5",
+    "10 Downing Street",
+    "1-2-3 Shibuya",
+    "Rua Augusta 100",
+    "улица Ленина 1",
+    "",
+    "Suite",
+];
+const CURRENCIES: &[&str] = &[
+    "USD", "EUR", "GBP", "JPY", "CAD", "AUD", "KWD", "BRL", "INR", "CHF", "SEK", "XYZ",
+];
+const GATEWAYS: &[(&str, &[&str])] = &[
+    (
+        "stripe",
+        &[
+            "insufficient_funds",
+            "do_not_honor",
+            "expired_card",
+            "stolen_card",
+            "authentication_required",
+            "processing_error",
+            "card_velocity_exceeded",
+            "revocation_of_authorization",
+            "duplicate_transaction",
+            "brand_new_code",
+        ],
+    ),
+    (
+        "adyen",
+        &["2", "5", "6", "12", "24", "26", "38", "46", "99"],
+    ),
+    (
+        "braintree",
+        &[
+            "2000", "2001", "2004", "2014", "2046", "2099", "2500", "3000", "9999",
+        ],
+    ),
+    (
+        "iso8583",
+        &[
+            "05", "14", "41", "51", "54", "57", "61", "91", "1A", "R0", "ZZ",
+        ],
+    ),
+    ("other", &["declined"]),
+];
+const BRANDS: &[&str] = &[
+    "visa",
+    "mastercard",
+    "amex",
+    "discover",
+    "jcb",
+    "unionpay",
+    "diners",
+    "other",
+];
+const TRACKING: &[(&str, &str)] = &[
+    ("Exception", "Exception_013"),
+    ("Exception", "Exception_012"),
+    ("Exception", "Exception_007"),
+    ("Exception", "Exception_004"),
+    ("Exception", "Exception_006"),
+    ("Exception", "Exception_017"),
+    ("Exception", "Exception_021"),
+    ("AttemptFail", "AttemptFail_002"),
+    ("failure", "damaged"),
+    ("in_transit", "delayed"),
+    ("return_to_sender", "return"),
+    ("X", ""),
+    ("SE", ""),
+    ("Pending", "Pending_001"),
+    ("InTransit", "InTransit_003"),
+    ("Exception", ""),
+];
+const MESSAGES: &[&str] = &[
+    "Where is my order?",
+    "Please cancel my order",
+    "I didn't order this",
+    "I was charged twice",
+    "The item arrived broken, refund please",
+    "I moved, can you ship to my new address?",
+    "Do you sell gift cards?",
+    "WHERE IS MY PACKAGE???",
+    "chargeback incoming",
+    "",
+    "注文はどこですか",
+];
+const TIMES: &[&str] = &[
+    "2026-11-27T10:00:00Z",
+    "2026-03-08T06:30:00Z",
+    "2025-05-24T12:00:00Z",
+    "2027-01-01T00:00:00Z",
+    "2026-11-28T03:00:00Z",
+];
+
+fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
+    items.choose(rng).unwrap_or(&items[0])
+}
+
+fn time(rng: &mut ChaCha8Rng, base_day: i64) -> String {
+    let day = base_day - rng.random_range(0..60);
+    let secs = 1_764_547_200 + day * 86_400 + rng.random_range(0..86_400);
+    chrono_like(secs)
+}
+
+/// RFC 3339 from epoch seconds, without a date library (days-from-civil).
+fn chrono_like(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+fn address(rng: &mut ChaCha8Rng) -> Value {
+    let countries = all_countries();
+    let c = &countries[rng.random_range(0..countries.len())];
+    let postal = match (c.zipex.first(), rng.random_range(0..6)) {
+        (Some(ex), 0) => Value::String(ex.to_lowercase().replace(' ', "")),
+        (Some(_), 1) => Value::String("12".into()),
+        (Some(ex), _) => Value::String((*ex).to_owned()),
+        (None, _) => Value::Null,
+    };
+    let region = c
+        .subs
+        .choose(rng)
+        .map_or(Value::Null, |s| Value::String(s.key.to_owned()));
+    json!({
+        "name": pick(rng, NAMES), "lines": [pick(rng, STREETS)], "city": if rng.random_bool(0.9) { json!("Springfield") } else { Value::Null },
+        "region": region, "postal_code": postal, "country": c.code, "phone": if rng.random_bool(0.5) { json!("+1 555 0100") } else { Value::Null }
+    })
+}
+
+fn order(rng: &mut ChaCha8Rng, currency: &str) -> Value {
+    let n = if rng.random_bool(0.05) {
+        rng.random_range(50..200)
+    } else {
+        rng.random_range(0..6)
+    };
+    let lines: Vec<Value> = (0..n)
+        .map(|i| json!({"sku": format!("SKU-{i}"), "quantity": rng.random_range(1..80), "unit_price_minor": rng.random_range(0..200_000), "final_sale": rng.random_bool(0.1), "title": pick(rng, NAMES)}))
+        .collect();
+    json!({
+        "id": format!("ord_{}", rng.random_range(0..1_000_000)), "channel": pick(rng, &["web", "app", "marketplace", "b2b", "store"]), "currency": currency,
+        "lines": lines, "shipping_minor": rng.random_range(0..2000), "shipping_address": address(rng), "billing_address": address(rng),
+        "shipping_method": {"carrier": pick(rng, &["ups", "usps", "fedex", "dhl_express", "royal_mail"]), "service": pick(rng, &["ground", "express", "next_day", "standard"])}
+    })
+}
+
+fn customer(rng: &mut ChaCha8Rng) -> Value {
+    if rng.random_bool(0.15) {
+        return Value::Null;
+    }
+    json!({
+        "id": "cus_1", "tier": pick(rng, &["new", "standard", "loyal", "vip"]), "lifetime_value_minor": rng.random_range(0..2_000_000), "currency": "USD",
+        "order_count": rng.random_range(0..50), "email": pick(rng, &["ada@example.com", "x@mailinator.com", "bad@", ""]),
+        "history": {"exceptions_90d": rng.random_range(0..5), "declines_30d": rng.random_range(0..5), "returns_365d": rng.random_range(0..15), "chargebacks": rng.random_range(0..3), "fraud_flags": rng.random_range(0..2)},
+        "b2b": if rng.random_bool(0.2) { json!({"account_id": "acme", "contract_id": "C1", "credit_limit_minor": 5_000_000, "strategic": rng.random_bool(0.3)}) } else { Value::Null }
+    })
+}
+
+fn attempt(rng: &mut ChaCha8Rng, currency: &str, day: i64) -> Value {
+    let at = time(rng, day);
+    let (gateway, codes) = pick(rng, GATEWAYS);
+    json!({
+        "at": at, "brand": pick(rng, BRANDS), "card_fingerprint": pick(rng, &["fp_1", "fp_2"]), "gateway": gateway, "decline_code": pick(rng, codes),
+        "advice_code": pick(rng, &[Value::Null, json!("03"), json!("21"), json!("27"), json!("02"), json!("do_not_try_again"), json!("try_again_later")]),
+        "amount_minor": rng.random_range(100..100_000), "currency": currency, "initiator": pick(rng, &["customer", "merchant"]),
+        "risk_score": if rng.random_bool(0.3) { json!(rng.random_range(0..100)) } else { Value::Null }
+    })
+}
+
+fn exception(rng: &mut ChaCha8Rng, kind: ExceptionKind, currency: &str, day: i64) -> Value {
+    let mut e = match kind {
+        ExceptionKind::PaymentDeclined => {
+            let previous: Vec<Value> = (0..rng.random_range(0..4))
+                .map(|_| attempt(rng, currency, day))
+                .collect();
+            json!({"payment": attempt(rng, currency, day), "previous_attempts": previous})
+        }
+        ExceptionKind::AddressInvalid => {
+            json!({"role": pick(rng, &["shipping", "billing"]), "address": address(rng), "problems": [pick(rng, &["postal_code_mismatch", "undeliverable", "address_not_found"])], "suggestion": if rng.random_bool(0.5) { address(rng) } else { Value::Null }, "detected_by": pick(rng, &["validator", "carrier", "checkout"])})
+        }
+        ExceptionKind::AddressChangeRequested => {
+            json!({"new_address": address(rng), "fulfillment_status": pick(rng, &["unfulfilled", "in_progress", "shipped", "delivered"])})
+        }
+        ExceptionKind::InventoryShortage => {
+            json!({"sku": "SKU-0", "ordered_quantity": rng.random_range(1..10), "available_quantity": rng.random_range(0..3), "node": "dc-1", "alternative_nodes": if rng.random_bool(0.5) { json!(["dc-2"]) } else { json!([]) }, "restock_date": if rng.random_bool(0.5) { json!("2026-12-05") } else { Value::Null }, "reason": pick(rng, &["not_in_stock", "damaged", "mismatch"])})
+        }
+        ExceptionKind::CarrierException => {
+            let (status, sub) = pick(rng, TRACKING);
+            let events: Vec<Value> = (0..rng.random_range(0..4)).map(|_| json!({"at": time(rng, day), "status": status, "substatus": if sub.is_empty() { Value::Null } else { json!(sub) }, "message": pick(rng, MESSAGES)})).collect();
+            json!({"shipment": {"carrier": "ups", "tracking_number": "1Z", "shipped_at": time(rng, day), "promised_by": time(rng, day), "estimated_delivery": if rng.random_bool(0.5) { json!(time(rng, day + 5)) } else { Value::Null }, "events": events}})
+        }
+        ExceptionKind::CancellationRequested => {
+            json!({"requested_by": pick(rng, &["customer", "merchant", "fraud_team"]), "reason": "changed_mind", "fulfillment_status": pick(rng, &["unfulfilled", "in_progress", "shipped", "delivered"])})
+        }
+        ExceptionKind::ReturnRequested => {
+            json!({"items": [{"sku": "SKU-0", "quantity": 1, "reason": pick(rng, &["changed_mind", "defective", "damaged", "wrong_item"])}], "delivered_at": if rng.random_bool(0.9) { json!(time(rng, day)) } else { Value::Null }, "return_window_days": rng.random_range(0..60)})
+        }
+        ExceptionKind::SplitShipment => {
+            json!({"parts": [{"node": "a", "skus": ["SKU-0"]}, {"node": "b", "skus": ["SKU-1"]}], "extra_cost_minor": rng.random_range(0..8000), "ship_complete_requested": rng.random_bool(0.3)})
+        }
+        ExceptionKind::MarketplaceSellerLate => {
+            json!({"seller_id": "s1", "ship_by": time(rng, day), "late_rate_30d_pct": rng.random_range(0.0..30.0), "seller_responded": rng.random_bool(0.5)})
+        }
+        ExceptionKind::ContractPriceDispute => {
+            json!({"sku": "SKU-0", "quantity": rng.random_range(1..500), "contract_price_minor": 1000, "invoiced_price_minor": rng.random_range(800..1400), "contract_id": if rng.random_bool(0.8) { json!("C1") } else { Value::Null }})
+        }
+        ExceptionKind::CreditHold => {
+            json!({"credit_limit_minor": 5_000_000, "exposure_minor": rng.random_range(5_000_000..9_000_000), "overdue_minor": rng.random_range(0..100_000), "days_overdue": rng.random_range(0..120)})
+        }
+        ExceptionKind::CustomerMessage => json!({"channel": "email", "text": pick(rng, MESSAGES)}),
+    };
+    e["kind"] = json!(kind.as_str());
+    e
+}
+
+/// Damages a document the way real integrations do: a field dropped, a
+/// wrong type, an out-of-range number, a bad date, an unknown member.
+fn mutate(rng: &mut ChaCha8Rng, doc: &mut Value) {
+    let paths: [&[&str]; 8] = [
+        &["order", "currency"],
+        &["order", "lines"],
+        &["schema_version"],
+        &["id"],
+        &["exception", "kind"],
+        &["occurred_at"],
+        &["order", "shipping_address", "country"],
+        &["failure", "amount_minor"],
+    ];
+    let path = pick(rng, &paths);
+    let mut node = &mut *doc;
+    for key in &path[..path.len() - 1] {
+        match node.get_mut(*key) {
+            Some(n) => node = n,
+            None => return,
+        }
+    }
+    let last = path[path.len() - 1];
+    if let Value::Object(m) = node {
+        match rng.random_range(0..5) {
+            0 => {
+                m.remove(last);
+            }
+            1 => {
+                m.insert(last.to_owned(), json!("not-a-number"));
+            }
+            2 => {
+                m.insert(last.to_owned(), json!(-1));
+            }
+            3 => {
+                m.insert(last.to_owned(), json!({"nested": [1, 2, 3]}));
+            }
+            _ => {
+                m.insert(format!("{last}_typo"), json!(true));
+            }
+        }
+    }
+}
+
+/// `n` call envelopes from `seed`.
+pub fn corpus(seed: u64, n: usize) -> Corpus {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut calls = Vec::with_capacity(n);
+    for i in 0..n {
+        let currency = *pick(&mut rng, CURRENCIES);
+        let now = *pick(&mut rng, TIMES);
+        let day = 360;
+        let (entry, mut input, context) = match i % 5 {
+            0 => (
+                "checkout",
+                json!({"schema_version": 1, "order": order(&mut rng, currency), "customer": customer(&mut rng), "email": pick(&mut rng, &["ada@example.com", "a@b", "x@yopmail.com"]),
+                   "payment": {"method": "card", "brand": pick(&mut rng, BRANDS), "bin_country": pick(&mut rng, &["US", "GB", "NG", "JP"]), "exp_month": rng.random_range(1..13), "exp_year": rng.random_range(2024..2030), "prepaid": rng.random_bool(0.1)}}),
+                Value::Null,
+            ),
+            1 => {
+                let failure = attempt(&mut rng, currency, day);
+                let history: Vec<Value> = (0..rng.random_range(0..25))
+                    .map(|_| attempt(&mut rng, currency, day))
+                    .collect();
+                (
+                    "retry",
+                    json!({"schema_version": 1, "failure": failure, "history": history, "recurring": rng.random_bool(0.3)}),
+                    Value::Null,
+                )
+            }
+            _ => {
+                let kind = ExceptionKind::ALL[rng.random_range(0..ExceptionKind::ALL.len())];
+                let event = json!({"schema_version": 1, "id": format!("evt_{i}"), "occurred_at": time(&mut rng, day), "order": order(&mut rng, currency), "customer": customer(&mut rng), "exception": exception(&mut rng, kind, currency, day)});
+                (
+                    "triage",
+                    event,
+                    json!({"utc_offset_minutes": rng.random_range(-600..600), "queue_depth": rng.random_range(0..500)}),
+                )
+            }
+        };
+        if rng.random_bool(0.1) {
+            mutate(&mut rng, &mut input);
+        }
+        let mut call = json!({"entry": entry, "now": now, "input": input});
+        if !context.is_null() {
+            call["context"] = context;
+        }
+        calls.push(if rng.random_bool(0.005) {
+            format!("{}{{", call)
+        } else {
+            call.to_string()
+        });
+    }
+    Corpus { calls }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_seed_gives_the_same_corpus() {
+        assert_eq!(corpus(7, 50).calls, corpus(7, 50).calls);
+        assert_ne!(corpus(7, 50).calls, corpus(8, 50).calls);
+    }
+
+    #[test]
+    fn dates_are_valid_rfc3339() {
+        assert_eq!(chrono_like(0), "1970-01-01T00:00:00Z");
+        assert_eq!(chrono_like(1_764_547_200), "2025-12-01T00:00:00Z");
+        assert_eq!(chrono_like(1_709_164_800), "2024-02-29T00:00:00Z");
+    }
+}
