@@ -92,6 +92,20 @@ enum Command {
     },
     /// Show what the built-in domain knowledge covers.
     Knowledge,
+    /// Measure evaluations per second (native and wasmtime), Wasm instructions per call, start-up and module size.
+    Bench {
+        /// Pack directory (with examples/).
+        pack: PathBuf,
+        /// The host-ABI module.
+        #[arg(long)]
+        module: Option<PathBuf>,
+        /// Seconds per measurement.
+        #[arg(long, default_value_t = 2.0)]
+        seconds: f64,
+        /// Markdown file to write.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Write the JSON Schemas of every input and output.
     Schema {
         /// Output directory.
@@ -133,6 +147,12 @@ fn main() -> ExitCode {
         Command::Schema { output } => commands::schema::run(&output),
         Command::Docs { output } => commands::docs::run(output.as_deref()),
         Command::Knowledge => commands::knowledge::run(),
+        Command::Bench {
+            pack,
+            module,
+            seconds,
+            output,
+        } => commands::bench::run(&pack, module.as_deref(), seconds, output.as_deref()),
     };
     match result {
         Ok(code) => code,
