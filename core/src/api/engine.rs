@@ -33,7 +33,7 @@ pub struct Engine {
 }
 
 fn time_string(t: DateTime<Utc>) -> String {
-    crate::runtime::format_time_public(t)
+    crate::runtime::format_time(t)
 }
 
 impl Engine {

@@ -218,7 +218,7 @@ fn visa(
         v.rule = "visa.reattempt_limit".to_owned();
         v.notes.push(format!(
             "Visa reattempt cap reached: next compliant attempt after {}",
-            crate::runtime::format_time_public(earliest)
+            crate::runtime::format_time(earliest)
         ));
     } else if v.rule == "none" {
         v.rule = "visa.within_limit".to_owned();

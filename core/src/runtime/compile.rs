@@ -31,8 +31,10 @@ pub struct CompiledEntry {
 #[derive(Debug, Clone)]
 pub struct CompiledPack {
     engine: Arc<Engine>,
-    entries: BTreeMap<String, CompiledEntry>,
-    manifest: Manifest,
+    // Shared: an engine is cloned per request by hosts, which must cost
+    // reference counts, not a copy of the manifest and its parameters.
+    entries: Arc<BTreeMap<String, CompiledEntry>>,
+    manifest: Arc<Manifest>,
     params: Arc<Value>,
     bundle: Arc<Bundle>,
 }
@@ -269,8 +271,8 @@ impl CompiledPack {
         let params = serde_json::to_value(&manifest.params).unwrap_or(Value::Null);
         Ok(Self {
             engine: Arc::new(engine),
-            entries,
-            manifest,
+            entries: Arc::new(entries),
+            manifest: Arc::new(manifest),
             params: Arc::new(params),
             bundle: Arc::new(bundle),
         })

@@ -20,7 +20,7 @@ pub use bundle::{BUNDLE_FORMAT, Bundle};
 pub use compile::{CompiledEntry, CompiledPack};
 pub use convert::to_json;
 pub use error::{BadReturn, BundleError, Diagnostic, EvalError, Location};
-pub use functions::{format_time as format_time_public, reference_markdown};
+pub use functions::{format_time, reference_markdown};
 pub use limits::Limits;
 pub use manifest::{EntryKind, EntryPoint, Manifest};
 pub use view::{View, json_to_dynamic};

@@ -118,6 +118,8 @@ pub struct TrackingStatus {
     pub source: &'static str,
     /// The code that decided, as given.
     pub code: Option<String>,
+    /// The event's free text, for keyword rules when no code is specific.
+    pub message: Option<String>,
 }
 
 fn status(
@@ -133,6 +135,7 @@ fn status(
         next_step: exception.map_or("none", CarrierExceptionKind::next_step),
         source,
         code: Some(code.to_owned()),
+        message: None,
     }
 }
 
@@ -149,7 +152,10 @@ pub fn normalize_tracking(event: &TrackingEvent) -> TrackingStatus {
     for raw in candidates.into_iter().flatten() {
         let raw = raw.trim();
         if let Some((stage, exception, source)) = codes::lookup(raw) {
-            return status(stage, exception, source, raw);
+            return TrackingStatus {
+                message: event.message.clone(),
+                ..status(stage, exception, source, raw)
+            };
         }
     }
     TrackingStatus {
@@ -159,6 +165,7 @@ pub fn normalize_tracking(event: &TrackingEvent) -> TrackingStatus {
         next_step: "none",
         source: "none",
         code: None,
+        message: event.message.clone(),
     }
 }
 
@@ -179,6 +186,7 @@ pub fn shipment_status(shipment: &Shipment) -> TrackingStatus {
             next_step: CarrierExceptionKind::StaleTracking.next_step(),
             source: "none",
             code: None,
+            message: None,
         },
     }
 }

@@ -17,6 +17,7 @@ fn tracking_map(t: &carrier::TrackingStatus) -> Map {
     m.insert("next_step".into(), t.next_step.into());
     m.insert("source".into(), t.source.into());
     m.insert("code".into(), opt(t.code.clone()));
+    m.insert("message".into(), opt(t.message.clone()));
     m
 }
 
@@ -26,7 +27,7 @@ pub(super) fn register(engine: &mut Engine) {
         S,
         "tracking_status",
         &["event: Map", "Map"],
-        "One tracking event normalised: `{stage, exception, customer_action, next_step, source, code}` from AfterShip tags/subtags,\nEasyPost status/status_detail, FedEx and UPS codes or X12 214 reason codes. Unknown codes give stage `unknown`.",
+        "One tracking event normalised: `{stage, exception, customer_action, next_step, source, code, message}` from AfterShip tags/subtags,\nEasyPost status/status_detail, FedEx and UPS codes or X12 214 reason codes. Unknown codes give stage `unknown`.",
         |event: Dynamic| -> Res<Map> {
             let e: TrackingEvent = typed(&event, "tracking_status", "a tracking event")?;
             Ok(tracking_map(&carrier::normalize_tracking(&e)))
