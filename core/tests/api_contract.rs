@@ -100,3 +100,26 @@ fn json_schemas_are_generated_for_every_document_and_committed() {
         );
     }
 }
+
+#[test]
+fn a_typed_entry_with_its_own_name_is_callable_and_validated_as_its_kind() {
+    let manifest = "name = \"t\"\nversion = \"1\"\n[entries.eu_checkout]\nfile = \"eu.rhai\"\nfunction = \"check\"\nkind = \"checkout\"\n";
+    let src = "fn check(cart, ctx) {\n  let out = #{ findings: [] };\n  if cart.order.currency != \"EUR\" { out.findings.push(finding(\"currency_not_eur\", \"order.currency\", \"block\", \"Please pay in euros.\")); }\n  out\n}\n";
+    let files = std::collections::BTreeMap::from([("eu.rhai".to_owned(), src.to_owned())]);
+    let e = Engine::from_bundle(Bundle::from_files(manifest.into(), files)).expect("compiles");
+    let cart = json!({"schema_version": 1, "order": {"id": "c1", "currency": "USD", "lines": [{"sku": "A", "quantity": 1, "unit_price_minor": 100}]}});
+    let call =
+        json!({"entry": "eu_checkout", "now": "2026-11-27T10:00:00Z", "input": cart}).to_string();
+    let answer: Value =
+        serde_json::from_str(&ordex_core::api::evaluate_json_str(&e, &call)).expect("json");
+    assert_eq!(answer["ok"]["blocked"], true, "{answer}");
+    assert_eq!(answer["ok"]["findings"][0]["code"], "currency_not_eur");
+    assert_eq!(answer["ok"]["bundle_id"], e.bundle_id());
+    let bad = json!({"entry": "eu_checkout", "now": "2026-11-27T10:00:00Z", "input": {"schema_version": 1, "order": {"id": "c1", "currency": "usd"}}}).to_string();
+    let answer: Value =
+        serde_json::from_str(&ordex_core::api::evaluate_json_str(&e, &bad)).expect("json");
+    assert_eq!(
+        answer["errors"][0]["location"]["path"], "input.order.currency",
+        "typed input checks apply"
+    );
+}

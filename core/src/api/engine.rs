@@ -4,7 +4,6 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::input::{check_currency, check_order};
 use crate::decision::{
     CheckoutDecision, CheckoutRuleOutput, RetryPlan, RetryRuleOutput, TriageDecision,
     TriageRuleOutput,
@@ -30,10 +29,6 @@ pub struct Evaluated<T> {
 #[derive(Debug, Clone)]
 pub struct Engine {
     pack: CompiledPack,
-}
-
-fn time_string(t: DateTime<Utc>) -> String {
-    crate::runtime::format_time(t)
 }
 
 impl Engine {
@@ -70,7 +65,7 @@ impl Engine {
         } else if let Some(other) = extra.filter(|v| !v.is_null()) {
             ctx.insert("context".into(), json_to_dynamic(&other));
         }
-        ctx.insert("now".into(), time_string(now).into());
+        ctx.insert("now".into(), crate::runtime::format_time(now).into());
         ctx.insert("entry".into(), entry.into());
         ctx.insert("bundle_id".into(), self.bundle_id().into());
         ctx.insert(
@@ -117,21 +112,27 @@ impl Engine {
         }))
     }
 
-    /// Checks a cart before the order is placed.
+    /// Checks a cart before the order is placed (entry `checkout`).
     pub fn checkout(
         &self,
         cart: &CheckoutRequest,
         now: DateTime<Utc>,
     ) -> Result<Evaluated<CheckoutDecision>, EvalError> {
+        self.checkout_entry("checkout", cart, now)
+    }
+
+    /// Checks a cart with the checkout-kind entry point `entry` (a pack may
+    /// have several, e.g. one per market).
+    pub fn checkout_entry(
+        &self,
+        entry: &str,
+        cart: &CheckoutRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Evaluated<CheckoutDecision>, EvalError> {
         let input = serde_json::to_value(cart).unwrap_or(Value::Null);
-        let ctx = self.ctx("checkout", now, None);
-        let (out, warnings): (CheckoutRuleOutput, _) = self.run(
-            "checkout",
-            EntryKind::Checkout,
-            "checkout result",
-            input,
-            ctx,
-        )?;
+        let ctx = self.ctx(entry, now, None);
+        let (out, warnings): (CheckoutRuleOutput, _) =
+            self.run(entry, EntryKind::Checkout, "checkout result", input, ctx)?;
         let mut findings = out.findings;
         // Most severe first; the sort is stable so rule order survives within a severity.
         findings.sort_by_key(|f| f.severity);
@@ -150,23 +151,34 @@ impl Engine {
         })
     }
 
-    /// Triages an exception event.
+    /// Triages an exception event (entry `triage`).
     pub fn triage(
         &self,
         event: &ExceptionEvent,
         context: &TriageContext,
         now: DateTime<Utc>,
     ) -> Result<Evaluated<TriageDecision>, EvalError> {
+        self.triage_entry("triage", event, context, now)
+    }
+
+    /// Triages with the triage-kind entry point `entry`.
+    pub fn triage_entry(
+        &self,
+        entry: &str,
+        event: &ExceptionEvent,
+        context: &TriageContext,
+        now: DateTime<Utc>,
+    ) -> Result<Evaluated<TriageDecision>, EvalError> {
         let input = serde_json::to_value(event).unwrap_or(Value::Null);
-        let ctx = self.ctx("triage", now, serde_json::to_value(context).ok());
+        let ctx = self.ctx(entry, now, serde_json::to_value(context).ok());
         let (out, warnings): (TriageRuleOutput, _) =
-            self.run("triage", EntryKind::Triage, "triage decision", input, ctx)?;
+            self.run(entry, EntryKind::Triage, "triage decision", input, ctx)?;
         let sla_due = match (out.sla_due, out.sla_minutes) {
             (Some(due), _) => due,
             (None, Some(m)) if (0..=525_600).contains(&m) => now + chrono::Duration::minutes(m),
             (None, Some(m)) => {
                 return Err(self.bad_return(
-                    "triage",
+                    entry,
                     "triage decision",
                     "sla_minutes".into(),
                     format!("{m} is outside 0..=525600 (one year)"),
@@ -174,7 +186,7 @@ impl Engine {
             }
             (None, None) => {
                 return Err(self.bad_return(
-                    "triage",
+                    entry,
                     "triage decision",
                     "sla_minutes".into(),
                     "either `sla_minutes` or `sla_due` is required".into(),
@@ -183,7 +195,7 @@ impl Engine {
         };
         if out.priority_score > 1000 {
             return Err(self.bad_return(
-                "triage",
+                entry,
                 "triage decision",
                 "priority_score".into(),
                 format!("{} is above 1000", out.priority_score),
@@ -209,18 +221,28 @@ impl Engine {
         })
     }
 
-    /// Plans payment retries for a declined charge.
+    /// Plans payment retries for a declined charge (entry `retry`).
     pub fn retry(
         &self,
         request: &RetryRequest,
         now: DateTime<Utc>,
     ) -> Result<Evaluated<RetryPlan>, EvalError> {
+        self.retry_entry("retry", request, now)
+    }
+
+    /// Plans retries with the retry-kind entry point `entry`.
+    pub fn retry_entry(
+        &self,
+        entry: &str,
+        request: &RetryRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Evaluated<RetryPlan>, EvalError> {
         let input = serde_json::to_value(request).unwrap_or(Value::Null);
-        let ctx = self.ctx("retry", now, None);
+        let ctx = self.ctx(entry, now, None);
         let (out, warnings): (RetryRuleOutput, _) =
-            self.run("retry", EntryKind::Retry, "retry plan", input, ctx)?;
+            self.run(entry, EntryKind::Retry, "retry plan", input, ctx)?;
         let bad =
-            |path: &str, msg: String| self.bad_return("retry", "retry plan", path.to_owned(), msg);
+            |path: &str, msg: String| self.bad_return(entry, "retry plan", path.to_owned(), msg);
         if out.retry && out.next_attempts.is_empty() {
             return Err(bad(
                 "next_attempts",
@@ -239,8 +261,8 @@ impl Engine {
                     &format!("next_attempts[{i}]"),
                     format!(
                         "{} is not after now ({})",
-                        time_string(*t),
-                        time_string(now)
+                        crate::runtime::format_time(*t),
+                        crate::runtime::format_time(now)
                     ),
                 ));
             }
@@ -282,18 +304,4 @@ impl Engine {
             .call_values(entry, EntryKind::Generic, (input, ctx))?;
         Ok(Evaluated { value, warnings })
     }
-}
-
-/// Input checks shared with the JSON face.
-pub(crate) fn check_checkout(cart: &CheckoutRequest, root: &str) -> Result<(), super::InputError> {
-    check_order(&cart.order, &format!("{root}.order"))
-}
-
-/// Input checks shared with the JSON face.
-pub(crate) fn check_retry(req: &RetryRequest, root: &str) -> Result<(), super::InputError> {
-    check_currency(&req.failure.currency, &format!("{root}.failure.currency"))?;
-    for (i, a) in req.history.iter().enumerate() {
-        check_currency(&a.currency, &format!("{root}.history[{i}].currency"))?;
-    }
-    Ok(())
 }

@@ -7,7 +7,9 @@ use serde_json::Value;
 use thiserror::Error;
 
 use crate::knowledge::currency;
-use crate::model::{Address, ExceptionEvent, ExceptionKind, Order, SCHEMA_VERSION};
+use crate::model::{
+    Address, CheckoutRequest, ExceptionEvent, ExceptionKind, Order, RetryRequest, SCHEMA_VERSION,
+};
 use crate::runtime::Limits;
 
 /// Why an input was refused.
@@ -315,6 +317,20 @@ pub(crate) fn check_address(address: &Address, root: &str) -> Result<(), InputEr
                 address.country
             ),
         });
+    }
+    Ok(())
+}
+
+/// Input checks shared with the JSON face.
+pub(crate) fn check_checkout(cart: &CheckoutRequest, root: &str) -> Result<(), InputError> {
+    check_order(&cart.order, &format!("{root}.order"))
+}
+
+/// Input checks shared with the JSON face.
+pub(crate) fn check_retry(req: &RetryRequest, root: &str) -> Result<(), InputError> {
+    check_currency(&req.failure.currency, &format!("{root}.failure.currency"))?;
+    for (i, a) in req.history.iter().enumerate() {
+        check_currency(&a.currency, &format!("{root}.history[{i}].currency"))?;
     }
     Ok(())
 }

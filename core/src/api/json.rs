@@ -12,8 +12,10 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::engine::{check_checkout, check_retry};
-use super::input::{check_schema_version, exception_event, parse_json, parse_now, typed};
+use super::input::{
+    check_checkout, check_retry, check_schema_version, exception_event, parse_json, parse_now,
+    typed,
+};
 use super::{Answer, Engine, ErrorInfo, InputError};
 use crate::decision::{CheckoutDecision, RetryPlan, TriageDecision};
 use crate::model::{CheckoutRequest, RetryRequest, TriageContext};
@@ -65,17 +67,25 @@ macro_rules! try_input {
 
 /// `checkout` on a parsed call envelope.
 pub fn checkout_json(engine: &Engine, call: &Value) -> Answer<CheckoutDecision> {
+    checkout_at(engine, "checkout", call)
+}
+
+fn checkout_at(engine: &Engine, entry: &str, call: &Value) -> Answer<CheckoutDecision> {
     let env = try_input!(envelope(call));
     let now = try_input!(parse_now(env.get("now"), "now"));
     let input = try_input!(input_of(env));
     try_input!(check_schema_version(input, "input"));
     let cart: CheckoutRequest = try_input!(typed(input, "input"));
     try_input!(check_checkout(&cart, "input"));
-    finish(engine.checkout(&cart, now))
+    finish(engine.checkout_entry(entry, &cart, now))
 }
 
 /// `triage` on a parsed call envelope.
 pub fn triage_json(engine: &Engine, call: &Value) -> Answer<TriageDecision> {
+    triage_at(engine, "triage", call)
+}
+
+fn triage_at(engine: &Engine, entry: &str, call: &Value) -> Answer<TriageDecision> {
     let env = try_input!(envelope(call));
     let now = try_input!(parse_now(env.get("now"), "now"));
     let event = try_input!(exception_event(try_input!(input_of(env)), "input"));
@@ -83,18 +93,22 @@ pub fn triage_json(engine: &Engine, call: &Value) -> Answer<TriageDecision> {
         None | Some(Value::Null) => TriageContext::default(),
         Some(c) => try_input!(typed(c, "context")),
     };
-    finish(engine.triage(&event, &context, now))
+    finish(engine.triage_entry(entry, &event, &context, now))
 }
 
 /// `retry` on a parsed call envelope.
 pub fn retry_json(engine: &Engine, call: &Value) -> Answer<RetryPlan> {
+    retry_at(engine, "retry", call)
+}
+
+fn retry_at(engine: &Engine, entry: &str, call: &Value) -> Answer<RetryPlan> {
     let env = try_input!(envelope(call));
     let now = try_input!(parse_now(env.get("now"), "now"));
     let input = try_input!(input_of(env));
     try_input!(check_schema_version(input, "input"));
     let request: RetryRequest = try_input!(typed(input, "input"));
     try_input!(check_retry(&request, "input"));
-    finish(engine.retry(&request, now))
+    finish(engine.retry_entry(entry, &request, now))
 }
 
 fn to_value<T: Serialize>(answer: Answer<T>) -> Answer<Value> {
@@ -118,21 +132,16 @@ pub fn evaluate_json(engine: &Engine, call: &Value) -> Answer<Value> {
         }));
     };
     match engine.pack().manifest().entry_kind(entry) {
-        Some(EntryKind::Checkout) if entry == "checkout" => {
-            to_value(checkout_json(engine, &strip_entry(env)))
-        }
-        Some(EntryKind::Triage) if entry == "triage" => {
-            to_value(triage_json(engine, &strip_entry(env)))
-        }
-        Some(EntryKind::Retry) if entry == "retry" => {
-            to_value(retry_json(engine, &strip_entry(env)))
-        }
+        // Typed entries are dispatched by their declared kind, whatever their name.
+        Some(EntryKind::Checkout) => to_value(checkout_at(engine, entry, &strip_entry(env))),
+        Some(EntryKind::Triage) => to_value(triage_at(engine, entry, &strip_entry(env))),
+        Some(EntryKind::Retry) => to_value(retry_at(engine, entry, &strip_entry(env))),
         Some(EntryKind::Generic) => {
             let now = try_input!(parse_now(env.get("now"), "now"));
             let input = try_input!(input_of(env)).clone();
             finish(engine.evaluate(entry, input, env.get("context").cloned(), now))
         }
-        _ => Answer::fail(ErrorInfo::from(EvalError::UnknownEntry {
+        None => Answer::fail(ErrorInfo::from(EvalError::UnknownEntry {
             entry: entry.to_owned(),
             expected: "any",
         })),

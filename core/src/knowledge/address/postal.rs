@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use super::pattern::Pattern;
-use super::{Country, countries::COUNTRIES, country};
+use super::{Country, Sub, countries::COUNTRIES, country};
 
 /// One parsed pattern per country, built on first use. Patterns come from
 /// the generated table and a test parses them all, so a failure here is a
@@ -122,10 +122,19 @@ pub fn region_accepts_postal(country_code: &str, region: &str, code: &str) -> Op
         return None;
     }
     let normalized = normalize_postal(country_code, code).unwrap_or_else(|| compact(code));
+    sub_accepts(sub, &normalized)
+}
+
+/// Whether an already normalised postal code starts with one of the
+/// sub-region's prefixes; `None` when the data has none for it.
+pub(super) fn sub_accepts(sub: &Sub, normalized: &str) -> Option<bool> {
+    if sub.zip_prefix.is_empty() {
+        return None;
+    }
     Some(
         Pattern::parse(sub.zip_prefix)
             .ok()?
-            .prefix_match(&normalized),
+            .prefix_match(normalized),
     )
 }
 

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use super::{DeliveryPoint, country, delivery_point, normalize_postal, region_accepts_postal};
+use super::postal::sub_accepts;
+use super::{DeliveryPoint, country, delivery_point, normalize_postal};
 use crate::decision::Severity;
 use crate::model::Address;
 
@@ -157,11 +158,12 @@ pub fn validate_address(address: &Address) -> Vec<AddressFinding> {
         .as_deref()
         .map(str::trim)
         .filter(|p| !p.is_empty());
-    let mut postal_ok = false;
+    // The normalised code, when valid: the region check reuses it.
+    let mut valid_postal: Option<String> = None;
     if let (Some(code), false) = (postal, c.zip.is_empty()) {
         match normalize_postal(c.code, code) {
             Some(normalized) => {
-                postal_ok = true;
+                valid_postal = Some(normalized.clone());
                 if normalized != code {
                     let mut f = finding(
                         "postal_code_format",
@@ -194,15 +196,16 @@ pub fn validate_address(address: &Address) -> Vec<AddressFinding> {
         .map(str::trim)
         .filter(|r| !r.is_empty())
     {
-        if !c.subs.is_empty() && c.sub(region).is_none() {
+        let sub = c.sub(region);
+        if !c.subs.is_empty() && sub.is_none() {
             out.push(finding(
                 "region_unknown",
                 "region",
                 Severity::Warn,
                 format!("We do not recognise the region “{region}” in {name}."),
             ));
-        } else if postal_ok
-            && region_accepts_postal(c.code, region, postal.unwrap_or_default()) == Some(false)
+        } else if let (Some(sub), Some(code)) = (sub, valid_postal.as_deref())
+            && sub_accepts(sub, code) == Some(false)
         {
             out.push(finding(
                 "postal_code_region_mismatch",
