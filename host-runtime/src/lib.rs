@@ -1,9 +1,11 @@
 //! The `ordex` host: reading rule packs from disk, evaluating them natively
-//! or through the host-ABI module in wasmtime, and rendering diagnostics.
+//! or through the host-ABI module in wasmtime, rendering diagnostics, and
+//! the triage service (`ordex serve`).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod evaluator;
 pub mod pack_dir;
 pub mod render;
+pub mod serve;
 pub mod wasm_host;

@@ -26,6 +26,61 @@ pub struct RuntimeArgs {
     pub deadline_ms: u64,
 }
 
+/// Flags of `ordex serve`; each has an `ORDEX_*` environment variable.
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Rule pack (directory or bundle) activated when the database has no active bundle.
+    #[arg(default_value = "rules", env = "ORDEX_PACK")]
+    pack: PathBuf,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "ORDEX_ADDR")]
+    addr: std::net::SocketAddr,
+    /// SQLite database file.
+    #[arg(long, default_value = "ordex-data/ordex.db", env = "ORDEX_DATABASE")]
+    database: PathBuf,
+    /// API keys (comma-separated); without one, a key is created beside the database.
+    #[arg(long = "api-key", env = "ORDEX_API_KEYS", hide_env_values = true)]
+    api_keys: Vec<String>,
+    /// Where outbox actions are POSTed.
+    #[arg(long, env = "ORDEX_WEBHOOK_URL")]
+    webhook_url: Option<String>,
+    /// Secret of the `Ordex-Signature` HMAC on deliveries.
+    #[arg(long, env = "ORDEX_WEBHOOK_SECRET", hide_env_values = true)]
+    webhook_secret: Option<String>,
+    /// Delivery attempts before an action is dead-lettered.
+    #[arg(long, default_value_t = 8, env = "ORDEX_DELIVERY_ATTEMPTS")]
+    delivery_attempts: u32,
+    /// First redelivery delay in milliseconds (doubles per attempt, capped at an hour).
+    #[arg(long, default_value_t = 2000, env = "ORDEX_DELIVERY_BACKOFF_MS")]
+    delivery_backoff_ms: u64,
+    /// Stripe endpoint signing secret.
+    #[arg(long, env = "ORDEX_STRIPE_WEBHOOK_SECRET", hide_env_values = true)]
+    stripe_secret: Option<String>,
+    /// EasyPost webhook secret.
+    #[arg(long, env = "ORDEX_EASYPOST_WEBHOOK_SECRET", hide_env_values = true)]
+    easypost_secret: Option<String>,
+    /// AfterShip webhook secret.
+    #[arg(long, env = "ORDEX_AFTERSHIP_WEBHOOK_SECRET", hide_env_values = true)]
+    aftership_secret: Option<String>,
+    /// Largest event or webhook body, bytes.
+    #[arg(long, default_value_t = 4 << 20, env = "ORDEX_MAX_BODY_BYTES")]
+    max_body_bytes: usize,
+    /// Web pages served at `/` (the agent console).
+    #[arg(long, default_value = "www", env = "ORDEX_WWW")]
+    www: PathBuf,
+    /// Passed to rules as `ctx.merchant_id`.
+    #[arg(long, env = "ORDEX_MERCHANT_ID")]
+    merchant_id: Option<String>,
+    /// Currency of orders only known from a carrier webhook.
+    #[arg(long, default_value = "USD", env = "ORDEX_DEFAULT_CURRENCY")]
+    default_currency: String,
+    /// Log as JSON lines.
+    #[arg(long, env = "ORDEX_LOG_JSON")]
+    log_json: bool,
+    #[command(flatten)]
+    runtime: RuntimeArgs,
+}
+
 /// Rules engine for order exceptions: check, test, evaluate and bundle rule packs.
 #[derive(Parser)]
 #[command(name = "ordex", version, about)]
@@ -106,6 +161,8 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Run the triage service: event intake, cases and agent queue, action outbox.
+    Serve(Box<ServeArgs>),
     /// Write the JSON Schemas of every input and output.
     Schema {
         /// Output directory.
@@ -144,6 +201,7 @@ fn main() -> ExitCode {
             &runtime,
         ),
         Command::Bundle { pack, output } => commands::bundle::run(&pack, &output),
+        Command::Serve(args) => serve(*args),
         Command::Schema { output } => commands::schema::run(&output),
         Command::Docs { output } => commands::docs::run(output.as_deref()),
         Command::Knowledge => commands::knowledge::run(),
@@ -161,4 +219,44 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn serve(a: ServeArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    use ordex_host::serve::{OutboxSettings, ProviderSecrets, ServeConfig};
+    use std::time::Duration;
+    let api_keys = commands::serve::api_keys(&a.api_keys, &a.database)?;
+    let config = ServeConfig {
+        addr: a.addr,
+        database: a.database,
+        pack: a.pack,
+        runtime: a.runtime.runtime,
+        module: a.runtime.module,
+        limits: ordex_host::wasm_host::HostLimits {
+            fuel: a.runtime.fuel,
+            deadline: Duration::from_millis(a.runtime.deadline_ms),
+            ..ordex_host::wasm_host::HostLimits::default()
+        },
+        api_keys,
+        outbox: OutboxSettings {
+            webhook_url: a.webhook_url,
+            webhook_secret: a.webhook_secret,
+            max_attempts: a.delivery_attempts.max(1),
+            base_backoff: Duration::from_millis(a.delivery_backoff_ms.max(1)),
+            max_backoff: Duration::from_secs(3600),
+            lease: Duration::from_secs(60),
+            timeout: Duration::from_secs(10),
+        },
+        providers: ProviderSecrets {
+            stripe: a.stripe_secret,
+            easypost: a.easypost_secret,
+            aftership: a.aftership_secret,
+            tolerance_secs: 300,
+        },
+        max_body_bytes: a.max_body_bytes,
+        max_bundle_bytes: 16 << 20,
+        www: a.www.is_dir().then_some(a.www),
+        merchant_id: a.merchant_id,
+        default_currency: a.default_currency,
+    };
+    Ok(commands::serve::run(config, a.log_json)?)
 }

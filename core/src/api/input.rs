@@ -208,7 +208,7 @@ pub(crate) fn check_schema_version(value: &Value, root: &str) -> Result<(), Inpu
 /// Reads an exception event. The `exception` member is an internally tagged
 /// union, which serde reads through a buffer that loses paths; on failure
 /// there, the variant is read again on its own to recover the exact path.
-pub(crate) fn exception_event(value: &Value, root: &str) -> Result<ExceptionEvent, InputError> {
+pub fn exception_event(value: &Value, root: &str) -> Result<ExceptionEvent, InputError> {
     check_schema_version(value, root)?;
     let event = typed::<ExceptionEvent>(value, root).map_err(|err| {
         let exception_root = join(root, "exception");

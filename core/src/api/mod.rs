@@ -9,7 +9,7 @@ mod json;
 
 pub use answer::{Answer, ErrorInfo};
 pub use engine::{Engine, Evaluated};
-pub use input::{InputError, parse_json, parse_now, typed};
+pub use input::{InputError, exception_event, parse_json, parse_now, typed};
 pub use json::{
     checkout_json, checkout_json_str, evaluate_json, evaluate_json_str, retry_json, retry_json_str,
     triage_json, triage_json_str,

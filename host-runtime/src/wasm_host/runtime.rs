@@ -121,9 +121,26 @@ impl WasmRuntime {
         bundle_json: String,
         limits: HostLimits,
     ) -> Result<Self, WasmHostError> {
+        Self::with_module(&Self::load_module(module_path)?, bundle_json, limits)
+    }
+
+    /// Compiles (or loads from the cache) the module at `module_path`, for
+    /// [`WasmRuntime::with_module`]: a service that switches bundles compiles
+    /// the module once.
+    pub fn load_module(module_path: &Path) -> Result<Module, WasmHostError> {
         let engine = engine()?;
-        let module = Module::from_file(&engine, module_path)
-            .map_err(|e| WasmHostError::Setup(format!("{}: {e}", module_path.display())))?;
+        Module::from_file(&engine, module_path)
+            .map_err(|e| WasmHostError::Setup(format!("{}: {e}", module_path.display())))
+    }
+
+    /// Loads `bundle_json` into instances of an already compiled module.
+    pub fn with_module(
+        module: &Module,
+        bundle_json: String,
+        limits: HostLimits,
+    ) -> Result<Self, WasmHostError> {
+        let engine = engine()?;
+        let module = module.clone();
         let mut runtime = Self {
             engine,
             module,
@@ -145,6 +162,11 @@ impl WasmRuntime {
     /// The loaded bundle's id.
     pub fn bundle_id(&self) -> &str {
         &self.bundle_id
+    }
+
+    /// The per-call limits.
+    pub fn limits(&self) -> &HostLimits {
+        &self.limits
     }
 
     /// A new instance with the bundle loaded (building the rules engine

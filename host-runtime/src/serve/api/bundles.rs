@@ -1,0 +1,94 @@
+//! Rule bundles: upload (compiled and tested before activation), list, activate (rollback).
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{blocking, read_body};
+use crate::serve::clock;
+use crate::serve::error::ApiError;
+use crate::serve::state::Shared;
+use crate::serve::store::bundles;
+
+/// Query of `POST /v1/bundles`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadQuery {
+    /// Activate once the tests pass (default true).
+    activate: Option<bool>,
+}
+
+/// Uploads a bundle (`ordex bundle` output). It must compile and pass its own
+/// tests in the serving runtime; then it is stored and, unless
+/// `?activate=false`, atomically made active.
+pub async fn upload(
+    State(state): State<Shared>,
+    Query(q): Query<UploadQuery>,
+    body: Body,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let bytes = read_body(body, state.config.max_bundle_bytes).await?;
+    let text = String::from_utf8(bytes.to_vec()).map_err(|_| ApiError::BadRequest {
+        code: "input_not_utf8",
+        message: "the bundle is not UTF-8".into(),
+    })?;
+    let activate = q.activate.unwrap_or(true);
+    blocking(move || {
+        let (prepared, tests) = state.bundles.prepare(&text)?;
+        let id = prepared.id.clone();
+        let now = clock::now();
+        state.store.write(|tx| {
+            bundles::insert(tx, &id, &text, tests.passed, tests.total, now)?;
+            if activate {
+                bundles::activate(tx, &id, now)?;
+            }
+            Ok(())
+        })?;
+        // The database says which bundle is active before memory does: after a
+        // crash here, the restart loads the one just committed.
+        if activate {
+            state.bundles.activate(prepared)?;
+            tracing::info!(bundle = %id, "bundle activated");
+        }
+        Ok((
+            StatusCode::CREATED,
+            Json(json!({ "id": id, "tests": tests, "active": activate })),
+        ))
+    })
+    .await
+}
+
+/// Every stored bundle.
+pub async fn list(State(state): State<Shared>) -> Result<Json<Value>, ApiError> {
+    blocking(move || {
+        let list = state.store.read(bundles::list)?;
+        Ok(Json(json!({ "bundles": list })))
+    })
+    .await
+}
+
+/// The active bundle's id.
+pub async fn active(State(state): State<Shared>) -> Result<Json<Value>, ApiError> {
+    let current = state.bundles.current()?;
+    Ok(Json(json!({ "id": current.id })))
+}
+
+/// Makes a stored bundle active again (rollback); its tests run again first.
+pub async fn activate(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    blocking(move || {
+        let text = state.store.read(|c| bundles::get(c, &id))?;
+        let (prepared, tests) = state.bundles.prepare(&text)?;
+        state
+            .store
+            .write(|tx| bundles::activate(tx, &id, clock::now()))?;
+        state.bundles.activate(prepared)?;
+        tracing::info!(bundle = %id, "bundle activated");
+        Ok(Json(json!({ "id": id, "tests": tests, "active": true })))
+    })
+    .await
+}

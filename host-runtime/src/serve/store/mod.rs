@@ -1,0 +1,166 @@
+//! The service's durable state in one SQLite file.
+//!
+//! One writer connection (SQLite allows one writer at a time anyway) and a
+//! small pool of readers; WAL journaling with `synchronous = FULL`, so a
+//! committed transaction survives a crash or power loss before the service
+//! answers 2xx.
+
+pub mod bundles;
+pub mod cases;
+pub mod intake;
+pub mod outbox;
+
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use thiserror::Error;
+
+pub use bundles::StoredBundle;
+pub use cases::{CaseFilter, CaseSort, Cursor, NewNote, QueueCounts};
+pub use intake::{ActionDraft, CaseFields, RecordOutcome, TriageRecord};
+pub use outbox::{ClaimedAction, DeliveryResult};
+
+/// Schema version written into the file.
+const SCHEMA_VERSION: &str = "1";
+const READERS: usize = 4;
+
+/// Why the store failed.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// SQLite reported an error.
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A stored document does not parse.
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+    /// The file was written by a newer ordex.
+    #[error("the database schema is version {found}; this ordex reads version {SCHEMA_VERSION}")]
+    Version {
+        /// The version found in the file.
+        found: String,
+    },
+    /// A lock was poisoned by a panicking thread.
+    #[error("the store lock is poisoned")]
+    Poisoned,
+    /// Something asked for does not exist.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The request conflicts with the current state.
+    #[error("{0}")]
+    Conflict(String),
+}
+
+/// The SQLite-backed store.
+pub struct Store {
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+    path: std::path::PathBuf,
+}
+
+/// Timestamps are stored as fixed-width RFC 3339 UTC text, so text order is time order.
+pub fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// Reads a stored timestamp.
+pub fn parse_ts(text: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| StoreError::Corrupt(format!("timestamp `{text}`: {e}")))
+}
+
+fn connect(path: &Path, flags: OpenFlags) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    Ok(conn)
+}
+
+impl Store {
+    /// Opens (creating when absent) the database at `path` and migrates it.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let writer = connect(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )?;
+        writer.pragma_update(None, "journal_mode", "WAL")?;
+        writer.execute_batch(include_str!("schema.sql"))?;
+        let found: Option<String> = writer
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'schema_version'",
+                [],
+                |r| r.get(0),
+            )
+            .ok();
+        match found {
+            None => {
+                writer.execute(
+                    "INSERT INTO meta(key, value) VALUES ('schema_version', ?1)",
+                    [SCHEMA_VERSION],
+                )?;
+            }
+            Some(v) if v == SCHEMA_VERSION => {}
+            Some(found) => return Err(StoreError::Version { found }),
+        }
+        let mut readers = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            readers.push(connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?);
+        }
+        Ok(Self {
+            writer: Mutex::new(writer),
+            readers: Mutex::new(readers),
+            path: path.to_owned(),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction: all of it is committed, or none.
+    pub fn write<T>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.writer.lock().map_err(|_| StoreError::Poisoned)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs `f` on a reader connection (a consistent snapshot of committed data).
+    pub fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let pooled = self.readers.lock().map_err(|_| StoreError::Poisoned)?.pop();
+        let conn = match pooled {
+            Some(c) => c,
+            None => connect(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY)?,
+        };
+        let out = {
+            let tx = conn.unchecked_transaction()?;
+            let out = f(&tx);
+            drop(tx);
+            out
+        };
+        if let Ok(mut pool) = self.readers.lock()
+            && pool.len() < READERS
+        {
+            pool.push(conn);
+        }
+        out
+    }
+
+    /// Whether the database answers.
+    pub fn ping(&self) -> bool {
+        self.read(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?))
+            .is_ok()
+    }
+}

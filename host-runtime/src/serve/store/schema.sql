@@ -1,0 +1,119 @@
+-- The ordex service store. Applied in one transaction at start-up; the
+-- version in `meta` guards against running an older binary on a newer file.
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- Every accepted event, as normalized, with the provider payload it came from.
+CREATE TABLE IF NOT EXISTS events (
+    seq          INTEGER PRIMARY KEY,
+    id           TEXT NOT NULL UNIQUE,
+    source       TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    order_id     TEXT NOT NULL,
+    customer_id  TEXT,
+    occurred_at  TEXT NOT NULL,
+    received_at  TEXT NOT NULL,
+    case_id      INTEGER NOT NULL,
+    tracking     TEXT,
+    event_json   TEXT NOT NULL,
+    raw_payload  TEXT
+);
+CREATE INDEX IF NOT EXISTS events_order ON events(order_id, seq);
+CREATE INDEX IF NOT EXISTS events_customer ON events(customer_id, seq);
+CREATE INDEX IF NOT EXISTS events_case ON events(case_id, seq);
+CREATE INDEX IF NOT EXISTS events_tracking ON events(tracking) WHERE tracking IS NOT NULL;
+
+-- What the active bundle decided for each event (or why it could not).
+CREATE TABLE IF NOT EXISTS decisions (
+    event_seq      INTEGER PRIMARY KEY REFERENCES events(seq),
+    bundle_id      TEXT NOT NULL,
+    evaluated_at   TEXT NOT NULL,
+    ok             INTEGER NOT NULL,
+    route          TEXT NOT NULL,
+    answer_json    TEXT NOT NULL,
+    retry_plan     TEXT,
+    fuel           INTEGER
+);
+
+-- Exceptions grouped per order: at most one open case per order.
+CREATE TABLE IF NOT EXISTS cases (
+    id              INTEGER PRIMARY KEY,
+    order_id        TEXT NOT NULL,
+    customer_id     TEXT,
+    customer_tier   TEXT,
+    kind            TEXT NOT NULL,
+    kinds           TEXT NOT NULL,
+    category        TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    route           TEXT NOT NULL,
+    urgency         TEXT NOT NULL,
+    priority_score  INTEGER NOT NULL,
+    sla_due         TEXT NOT NULL,
+    assignee        TEXT,
+    opened_at       TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    event_count     INTEGER NOT NULL,
+    last_event_seq  INTEGER NOT NULL,
+    outcome         TEXT,
+    resolved_at     TEXT,
+    resolved_by     TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS cases_one_open_per_order ON cases(order_id) WHERE status = 'open';
+CREATE INDEX IF NOT EXISTS cases_queue_priority ON cases(status, priority_score DESC, id);
+CREATE INDEX IF NOT EXISTS cases_queue_sla ON cases(status, sla_due, id);
+CREATE INDEX IF NOT EXISTS cases_customer ON cases(customer_id, status);
+
+CREATE TABLE IF NOT EXISTS notes (
+    id       INTEGER PRIMARY KEY,
+    case_id  INTEGER NOT NULL REFERENCES cases(id),
+    author   TEXT NOT NULL,
+    text     TEXT NOT NULL,
+    at       TEXT NOT NULL
+);
+
+-- How agents closed cases: kept for learning which decisions worked.
+CREATE TABLE IF NOT EXISTS outcomes (
+    case_id      INTEGER PRIMARY KEY REFERENCES cases(id),
+    outcome      TEXT NOT NULL,
+    kinds        TEXT NOT NULL,
+    category     TEXT NOT NULL,
+    route        TEXT NOT NULL,
+    bundle_id    TEXT NOT NULL,
+    resolved_by  TEXT NOT NULL,
+    note         TEXT,
+    at           TEXT NOT NULL
+);
+
+-- The action outbox. An idempotency key is stored once, ever.
+CREATE TABLE IF NOT EXISTS actions (
+    id               INTEGER PRIMARY KEY,
+    case_id          INTEGER NOT NULL REFERENCES cases(id),
+    event_seq        INTEGER NOT NULL REFERENCES events(seq),
+    type             TEXT NOT NULL,
+    params_json      TEXT NOT NULL,
+    idempotency_key  TEXT NOT NULL UNIQUE,
+    status           TEXT NOT NULL,
+    due_at           TEXT NOT NULL,
+    next_attempt_at  TEXT NOT NULL,
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    lease_until      TEXT,
+    last_error       TEXT,
+    created_at       TEXT NOT NULL,
+    delivered_at     TEXT
+);
+CREATE INDEX IF NOT EXISTS actions_due ON actions(status, next_attempt_at);
+CREATE INDEX IF NOT EXISTS actions_case ON actions(case_id);
+
+-- Rule bundles ever uploaded; `active` marks the one in use.
+CREATE TABLE IF NOT EXISTS bundles (
+    id            TEXT PRIMARY KEY,
+    bundle_json   TEXT NOT NULL,
+    uploaded_at   TEXT NOT NULL,
+    tests_passed  INTEGER NOT NULL,
+    tests_total   INTEGER NOT NULL,
+    activated_at  TEXT,
+    active        INTEGER NOT NULL DEFAULT 0
+);
