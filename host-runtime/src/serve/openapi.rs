@@ -66,12 +66,12 @@ fn id_param(name: &str, ty: &str) -> Value {
 /// The document.
 pub fn document() -> Value {
     let mut components = Map::new();
-    for doc in [
-        SchemaDocument::ExceptionEvent,
-        SchemaDocument::TriageDecision,
-        SchemaDocument::RetryPlan,
+    for (doc, name) in [
+        (SchemaDocument::ExceptionEvent, "ExceptionEvent"),
+        (SchemaDocument::TriageDecision, "TriageDecision"),
+        (SchemaDocument::RetryPlan, "RetryPlan"),
     ] {
-        hoist(json_schema(doc), doc.name(), &mut components);
+        hoist(json_schema(doc), name, &mut components);
     }
     components.insert("Errors".into(), errors_schema());
     let any = json!({ "type": "object" });
@@ -154,4 +154,26 @@ pub fn document() -> Value {
         },
         "paths": paths,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reference_resolves_inside_the_document() {
+        let doc = document();
+        let text = doc.to_string();
+        assert!(!text.contains("#/$defs/"));
+        let schemas = &doc["components"]["schemas"];
+        for name in ["ExceptionEvent", "TriageDecision", "RetryPlan", "Errors"] {
+            assert!(schemas[name].is_object(), "{name} missing in {:?}", schemas.as_object().map(|m| m.keys().collect::<Vec<_>>()));
+        }
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("#/components/schemas/") {
+            rest = &rest[i + "#/components/schemas/".len()..];
+            let name: String = rest.chars().take_while(|c| *c != '"').collect();
+            assert!(schemas[&name].is_object(), "dangling reference to {name}");
+        }
+    }
 }
