@@ -8,12 +8,14 @@ use ordex_core::api::{ErrorInfo, exception_event, parse_json};
 use ordex_core::runtime::Limits;
 use serde_json::{Value, json};
 
+use super::bundles::ActiveBundle;
 use super::clock;
 use super::error::ApiError;
 use super::metrics::DecisionLabels;
-use super::pipeline::{Incoming, triage};
+use super::pipeline::{Incoming, TriageSettings, triage};
 use super::state::AppState;
 use super::store::intake::{find_event, record};
+use super::store::{RecordOutcome, TriageRecord};
 
 /// Most events in one request.
 pub const MAX_BATCH: usize = 1000;
@@ -90,37 +92,102 @@ pub fn read_events(body: &[u8], ndjson: bool) -> Result<Vec<Incoming>, ApiError>
 pub fn ingest(state: &AppState, items: Vec<Incoming>) -> Result<Value, ApiError> {
     let started = Instant::now();
     let bundle = state.bundles.current()?;
-    let now = clock::now();
     let settings = state.triage_settings.clone();
-    let (results, records) = state.store.write(|tx| {
+    // Events of one order are triaged one at a time, so each sees the ones
+    // before it; events of different orders run in parallel.
+    let _order_guards = state
+        .order_locks
+        .lock(items.iter().map(|i| i.event.order.id.as_str()));
+    let now = clock::now();
+    let (results, records) = if let [item] = items.as_slice() {
+        single(state, &bundle, item, &settings, now)?
+    } else {
+        batch(state, &bundle, &items, &settings, now)?
+    };
+    finish(state, &items, results, records, started)
+}
+
+fn accepted(rec: &TriageRecord, out: &RecordOutcome) -> Value {
+    let answer: Value = serde_json::from_str(&rec.answer_json).unwrap_or(Value::Null);
+    json!({
+        "event_id": rec.id,
+        "status": "accepted",
+        "case_id": out.case_id,
+        "case_opened": out.case_opened,
+        "bundle_id": rec.bundle_id,
+        "decision": answer.get("ok"),
+        "errors": answer.get("errors"),
+        "actions": out.actions.iter().map(|(id, key, status)| json!({
+            "id": id, "idempotency_key": key, "status": status,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn duplicate(id: &str, case_id: i64) -> Value {
+    json!({ "event_id": id, "status": "duplicate", "case_id": case_id })
+}
+
+type Outcome = (Vec<Value>, Vec<TriageRecord>);
+
+/// One event: the rules run on a reader connection, outside the write lock,
+/// so other orders' events evaluate meanwhile; only the commit is serialized.
+fn single(
+    state: &AppState,
+    bundle: &ActiveBundle,
+    item: &Incoming,
+    settings: &TriageSettings,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Outcome, ApiError> {
+    if let Some((_, case_id)) = state.store.read(|c| find_event(c, &item.event.id))? {
+        return Ok((vec![duplicate(&item.event.id, case_id)], Vec::new()));
+    }
+    let rec = state
+        .store
+        .read(|c| triage(c, bundle, item, settings, now))?;
+    Ok(state.store.write(|tx| {
+        // The order lock keeps other requests for this order out, but a
+        // replay of the same id may still have committed first.
+        if let Some((_, case_id)) = find_event(tx, &rec.id)? {
+            return Ok((vec![duplicate(&rec.id, case_id)], Vec::new()));
+        }
+        let out = record(tx, &rec)?;
+        Ok((vec![accepted(&rec, &out)], vec![rec]))
+    })?)
+}
+
+/// A batch: triaged and committed in one transaction, so it is stored
+/// whole or not at all, and each event sees the batch's earlier ones.
+fn batch(
+    state: &AppState,
+    bundle: &ActiveBundle,
+    items: &[Incoming],
+    settings: &TriageSettings,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Outcome, ApiError> {
+    Ok(state.store.write(|tx| {
         let mut results = Vec::with_capacity(items.len());
         let mut records = Vec::new();
-        for item in &items {
+        for item in items {
             if let Some((_, case_id)) = find_event(tx, &item.event.id)? {
-                results.push(json!({
-                    "event_id": item.event.id, "status": "duplicate", "case_id": case_id,
-                }));
+                results.push(duplicate(&item.event.id, case_id));
                 continue;
             }
-            let rec = triage(tx, &bundle, item, &settings, now)?;
+            let rec = triage(tx, bundle, item, settings, now)?;
             let out = record(tx, &rec)?;
-            let answer: Value = serde_json::from_str(&rec.answer_json).unwrap_or(Value::Null);
-            results.push(json!({
-                "event_id": rec.id,
-                "status": "accepted",
-                "case_id": out.case_id,
-                "case_opened": out.case_opened,
-                "bundle_id": rec.bundle_id,
-                "decision": answer.get("ok"),
-                "errors": answer.get("errors"),
-                "actions": out.actions.iter().map(|(id, key, status)| json!({
-                    "id": id, "idempotency_key": key, "status": status,
-                })).collect::<Vec<_>>(),
-            }));
+            results.push(accepted(&rec, &out));
             records.push(rec);
         }
         Ok((results, records))
-    })?;
+    })?)
+}
+
+fn finish(
+    state: &AppState,
+    items: &[Incoming],
+    results: Vec<Value>,
+    records: Vec<TriageRecord>,
+    started: Instant,
+) -> Result<Value, ApiError> {
     // Counted after the commit: metrics never count what was rolled back.
     for rec in &records {
         state.metrics.event(&rec.source, "accepted");
@@ -146,7 +213,7 @@ pub fn ingest(state: &AppState, items: Vec<Incoming>) -> Result<Value, ApiError>
     let duplicates = results.len() - records.len();
     for r in &results {
         if r["status"] == "duplicate" {
-            state.metrics.event(source_of(&items, r), "duplicate");
+            state.metrics.event(source_of(items, r), "duplicate");
         }
     }
     if !records.is_empty() {

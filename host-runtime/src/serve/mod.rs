@@ -52,6 +52,9 @@ pub enum ServeError {
     /// The bundle to activate at start-up was rejected.
     #[error("the start-up bundle was rejected: {0}")]
     Bundle(String),
+    /// Another `ordex serve` uses this database.
+    #[error("{0} is held by another ordex serve: one process per database")]
+    Locked(std::path::PathBuf),
     /// The address could not be bound, or the server failed.
     #[error("{0}")]
     Io(#[from] std::io::Error),
@@ -71,6 +74,17 @@ pub fn prepare(config: ServeConfig) -> Result<Arc<AppState>, ServeError> {
         && !dir.as_os_str().is_empty()
     {
         std::fs::create_dir_all(dir)?;
+    }
+    // The outbox assumes one process per database: a second one would
+    // deliver the first one's in-flight actions.
+    let lock_path = config.database.with_extension("lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)?;
+    if lock.try_lock().is_err() {
+        return Err(ServeError::Locked(lock_path));
     }
     let store = Store::open(&config.database).map_err(|source| ServeError::Store {
         path: config.database.clone(),
@@ -104,6 +118,15 @@ pub fn prepare(config: ServeConfig) -> Result<Arc<AppState>, ServeError> {
             bundles.activate(active).map_err(rejected)?;
         }
     }
+    let recovered = store
+        .write(|tx| store::outbox::recover(tx))
+        .map_err(store_err)?;
+    if recovered > 0 {
+        tracing::warn!(
+            actions = recovered,
+            "actions left in flight by the previous run are due again"
+        );
+    }
     let triage_settings = TriageSettings {
         merchant_id: config.merchant_id.clone(),
     };
@@ -113,8 +136,10 @@ pub fn prepare(config: ServeConfig) -> Result<Arc<AppState>, ServeError> {
         bundles,
         metrics: Metrics::new(),
         triage_settings,
+        order_locks: state::OrderLocks::default(),
         outbox_wake: Notify::new(),
         draining: AtomicBool::new(false),
+        _lock: lock,
     }))
 }
 

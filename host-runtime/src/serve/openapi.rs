@@ -167,7 +167,11 @@ mod tests {
         assert!(!text.contains("#/$defs/"));
         let schemas = &doc["components"]["schemas"];
         for name in ["ExceptionEvent", "TriageDecision", "RetryPlan", "Errors"] {
-            assert!(schemas[name].is_object(), "{name} missing in {:?}", schemas.as_object().map(|m| m.keys().collect::<Vec<_>>()));
+            assert!(
+                schemas[name].is_object(),
+                "{name} missing in {:?}",
+                schemas.as_object().map(|m| m.keys().collect::<Vec<_>>())
+            );
         }
         let mut rest = text.as_str();
         while let Some(i) = rest.find("#/components/schemas/") {

@@ -201,3 +201,13 @@ pub fn next_due(conn: &Connection) -> Result<Option<DateTime<Utc>>, StoreError> 
     )?;
     t.map(|t| parse_ts(&t)).transpose()
 }
+
+/// At start-up no delivery of this process is under way: actions left in
+/// flight by a previous (crashed) process are due again at once, with the
+/// same idempotency key. One service process per database file.
+pub fn recover(conn: &Connection) -> Result<usize, StoreError> {
+    Ok(conn.execute(
+        "UPDATE actions SET status = 'pending', lease_until = NULL WHERE status = 'in_flight'",
+        [],
+    )?)
+}

@@ -65,6 +65,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS cases_one_open_per_order ON cases(order_id) WH
 CREATE INDEX IF NOT EXISTS cases_queue_priority ON cases(status, priority_score DESC, id);
 CREATE INDEX IF NOT EXISTS cases_queue_sla ON cases(status, sla_due, id);
 CREATE INDEX IF NOT EXISTS cases_customer ON cases(customer_id, status);
+CREATE INDEX IF NOT EXISTS cases_status_route ON cases(status, route);
 
 CREATE TABLE IF NOT EXISTS notes (
     id       INTEGER PRIMARY KEY,
