@@ -1,0 +1,104 @@
+// The ordex npm package: the same rules and decisions in browsers, Node and
+// edge workers. Input and output types are generated from the Rust types
+// (types.d.ts); this file types the API around them.
+import type {
+  CheckoutDecision,
+  CheckoutRequest,
+  ExceptionEvent,
+  PaymentAttempt,
+  RetryPlan,
+  TriageContext,
+  TriageDecision,
+} from "./types.js";
+
+export * from "./types.js";
+
+/** Where a problem is: a rule file position, or an input JSON path. */
+export type Location = { file: string; line: number; col: number } | { path: string };
+
+/** One problem of a failed call. */
+export interface ErrorInfo {
+  code: string;
+  message: string;
+  location?: Location;
+  hint?: string;
+}
+
+/** A non-fatal finding (for example an unknown decline code). */
+export interface Warning {
+  code: string;
+  message: string;
+  [k: string]: unknown;
+}
+
+/** A successful call: the decision and the warnings gathered on the way. */
+export interface Evaluation<T> {
+  ok: T;
+  warnings: Warning[];
+}
+
+/** Evaluation time: a Date or an RFC 3339 string. There is no default clock. */
+export type Now = Date | string;
+
+/** A rule bundle, as written by `ordex bundle` (or its JSON text). */
+export interface Bundle {
+  format: string;
+  id: string;
+  manifest: string;
+  files: Record<string, string>;
+}
+
+export class OrdexError extends Error {
+  /** Stable machine-readable code of the first problem (`input_invalid`, `limit_exceeded`, …). */
+  readonly code: string;
+  readonly location: Location | null;
+  readonly hint: string | null;
+  /** Every problem. */
+  readonly errors: ErrorInfo[];
+  readonly warnings: Warning[];
+}
+/** The input or `now` is invalid; `location.path` names the field. */
+export class OrdexInputError extends OrdexError {}
+/** A rule failed or returned a malformed decision; `location` is file:line:col. */
+export class OrdexRuleError extends OrdexError {}
+/** A rule ran past a limit. */
+export class OrdexLimitError extends OrdexError {}
+/** The bundle does not load or its rules do not compile. */
+export class OrdexBundleError extends OrdexError {}
+
+/** Options of `retry`. */
+export interface RetryOptions {
+  /** A subscription or other recurring charge (merchant-initiated). */
+  recurring?: boolean;
+  /** No attempt is planned after this time. */
+  collect_by?: string;
+}
+
+export class Engine {
+  private constructor();
+  /** Compiles a bundle. Throws OrdexBundleError with file:line:col diagnostics. */
+  static fromBundle(bundle: Bundle | string): Engine;
+  /** The bundle's content id (`sha256:…`). */
+  readonly bundleId: string;
+  /** The bundle's entry points. */
+  readonly entries: string[];
+  /** Findings for a cart before the order is placed. */
+  checkout(cart: CheckoutRequest, now: Now): Evaluation<CheckoutDecision>;
+  /** What an order exception is, how urgent, who handles it, what to do next. */
+  triage(event: ExceptionEvent, context: TriageContext | null | undefined, now: Now): Evaluation<TriageDecision>;
+  /** A payment-retry plan within card-network rules. */
+  retry(failure: PaymentAttempt, history: PaymentAttempt[] | null | undefined, now: Now, options?: RetryOptions): Evaluation<RetryPlan>;
+  /** Any entry point by name (custom entries take and return JSON). */
+  evaluate(entry: string, input: unknown, now: Now, context?: unknown): Evaluation<unknown>;
+  /** The call-envelope API on JSON text (`{"entry","now","input","context"?}`); answers JSON text, never throws. */
+  evaluateJson(call: string): string;
+  /** Frees the engine's Wasm memory. */
+  free(): void;
+}
+
+/** The package version. */
+export function version(): string;
+/** Browsers: fetches and instantiates the Wasm (pass a URL, Response or bytes to override). No-op on Node and bundlers. */
+export default function init(input?: unknown): Promise<unknown>;
+/** Workers: instantiates from a compiled `WebAssembly.Module` or bytes. No-op on Node and bundlers. */
+export function initSync(input?: unknown): unknown;
