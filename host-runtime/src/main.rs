@@ -147,7 +147,7 @@ enum Command {
     },
     /// Show what the built-in domain knowledge covers.
     Knowledge,
-    /// Measure evaluations per second (native and wasmtime), Wasm instructions per call, start-up and module size.
+    /// Measure evaluations per second (native, wasmtime, and Node and Chromium from --js-results), Wasm instructions per call, start-up and module sizes.
     Bench {
         /// Pack directory (with examples/).
         pack: PathBuf,
@@ -160,6 +160,9 @@ enum Command {
         /// Markdown file to write.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Node and Chromium results of `tests/js/bench.mjs --json`, added as columns.
+        #[arg(long)]
+        js_results: Option<PathBuf>,
     },
     /// Run the triage service: event intake, cases and agent queue, action outbox.
     Serve(Box<ServeArgs>),
@@ -210,7 +213,14 @@ fn main() -> ExitCode {
             module,
             seconds,
             output,
-        } => commands::bench::run(&pack, module.as_deref(), seconds, output.as_deref()),
+            js_results,
+        } => commands::bench::run(
+            &pack,
+            module.as_deref(),
+            seconds,
+            output.as_deref(),
+            js_results.as_deref(),
+        ),
     };
     match result {
         Ok(code) => code,

@@ -1,8 +1,10 @@
 // Benchmarks of the npm package, in Node and in headless Chromium: evaluations
 // per second per entry point (the same samples and `now` as `ordex bench`),
 // checkout latency percentiles, cold start (compile + instantiate + load the
-// bundle) and the .wasm size. Writes docs/benchmarks-js.md.
-//   node tests/js/bench.mjs [--seconds 2] [--output docs/benchmarks-js.md]
+// bundle) and the .wasm size. `--json` writes the results for `ordex bench
+// --js-results`, which puts them beside native and wasmtime in
+// docs/benchmarks.md (scripts/bench runs both); `--output` writes markdown.
+//   node tests/js/bench.mjs [--seconds 2] [--json results.json] [--output file.md]
 import { execFileSync, spawnSync } from "node:child_process";
 import { createServer } from "node:http";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -17,6 +19,7 @@ const pkg = join(root, "wasm", "js", "pkg");
 const arg = (name, dflt) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : dflt; };
 const seconds = Number(arg("seconds", "2"));
 const output = arg("output", null);
+const jsonOut = arg("json", null);
 const ordex = join(root, "target", process.env.ORDEX_PROFILE ?? "release", "ordex");
 
 const bundleFile = join(mkdtempSync(join(tmpdir(), "ordex-bench-")), "bundle.json");
@@ -125,3 +128,14 @@ md += `\nCold start (compile and instantiate the module, load the bundle; median
 md += `| module | raw | gzip | brotli |\n|---|---|---|---|\n| JS face (\`ordex_js_bg.wasm\`, wasm-opt -Oz) | ${kb(sizes.raw)} | ${kb(sizes.gzip)} | ${kb(sizes.brotli)} |\n`;
 console.log(md);
 if (output) writeFileSync(join(root, output), md);
+if (jsonOut) {
+  const byName = (rows) => Object.fromEntries(rows.map((r) => [r.name, { per_second: r.perSecond, p50_ms: r.p50, p99_ms: r.p99 }]));
+  writeFileSync(jsonOut, JSON.stringify({
+    node_version: process.version,
+    user_agent: userAgent,
+    node: byName(node),
+    chromium: byName(chrome),
+    cold_start_ms: { node: median(nodeCold), chromium: median(chromeCold) },
+    wasm_bytes: sizes,
+  }, null, 1));
+}

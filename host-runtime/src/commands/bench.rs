@@ -59,7 +59,13 @@ pub fn run(
     module: Option<&Path>,
     seconds: f64,
     output: Option<&Path>,
+    js_results: Option<&Path>,
 ) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    // Node and Chromium figures measured by tests/js/bench.mjs --json.
+    let js: Option<Value> = match js_results {
+        Some(p) => Some(serde_json::from_str(&std::fs::read_to_string(p)?)?),
+        None => None,
+    };
     let Some(engine) = engine(pack)? else {
         return Ok(ExitCode::from(1));
     };
@@ -88,7 +94,7 @@ pub fn run(
     let instantiate = warm_started.elapsed();
 
     let mut table = String::from(
-        "| entry (sample) | native evals/s | wasmtime evals/s | wasmtime / native time | Wasm instructions per call |\n|---|---|---|---|---|\n",
+        "| entry (sample) | native evals/s | wasmtime evals/s | Node evals/s | Chromium evals/s (p99 ms) | wasmtime / native time | Wasm instructions per call |\n|---|---|---|---|---|---|---|\n",
     );
     for (entry, file) in SAMPLES {
         let input: Value =
@@ -110,10 +116,23 @@ pub fn run(
             std::hint::black_box(wasm.evaluate(&call).ok());
         });
         let (native, wasmtime) = (per_second(n_native, t_native), per_second(n_wasm, t_wasm));
+        let name = format!("{entry} ({})", file.trim_end_matches(".json"));
+        let js_cell = |runtime: &str, p99: bool| {
+            let cell = js.as_ref().map(|j| &j[runtime][&name]);
+            match cell.and_then(|c| c["per_second"].as_f64()) {
+                Some(rate) if p99 => format!(
+                    "{rate:.0} ({:.2})",
+                    cell.map_or(0.0, |c| c["p99_ms"].as_f64().unwrap_or(0.0))
+                ),
+                Some(rate) => format!("{rate:.0}"),
+                None => "—".to_owned(),
+            }
+        };
         writeln!(
             table,
-            "| {entry} ({}) | {native:.0} | {wasmtime:.0} | {:.1}× | {} |",
-            file.trim_end_matches(".json"),
+            "| {name} | {native:.0} | {wasmtime:.0} | {} | {} | {:.1}× | {} |",
+            js_cell("node", false),
+            js_cell("chromium", true),
             native / wasmtime,
             stats.fuel
         )?;
@@ -133,8 +152,24 @@ pub fn run(
         gzip(&bytes) / 1024,
         brotli(&bytes) / 1024,
     )?;
+    if let Some(j) = &js {
+        let kb = |k: &str| j["wasm_bytes"][k].as_f64().unwrap_or(0.0) / 1024.0;
+        write!(
+            table,
+            "| JS face (`ordex_js_bg.wasm`, wasm-opt -Oz) | {:.0} KB | {:.0} KB | {:.0} KB |\n\n\
+             Cold start of the npm package (compile and instantiate the module, load the bundle; median of 5): Node {:.0} ms (a fresh process importing the package), Chromium {:.0} ms (a fresh page, bytes already fetched).\n\n\
+             Node {}; {}. The JS columns call `evaluateJson` (JSON text in and out, like the host ABI).\n",
+            kb("raw"),
+            kb("gzip"),
+            kb("brotli"),
+            j["cold_start_ms"]["node"].as_f64().unwrap_or(0.0),
+            j["cold_start_ms"]["chromium"].as_f64().unwrap_or(0.0),
+            j["node_version"].as_str().unwrap_or("?"),
+            j["user_agent"].as_str().unwrap_or("?"),
+        )?;
+    }
     let text = format!(
-        "# Benchmarks\n\nRegenerate with `cargo run --release -p ordex-host -- bench rules -o docs/benchmarks.md` after building the host-ABI module.\n\
+        "# Benchmarks\n\nRegenerate with `bash scripts/bench` (release `ordex`, both Wasm faces, `tests/js/bench.mjs` for Node and Chromium, then `ordex bench rules --js-results … -o docs/benchmarks.md`).\n\
          Single thread, one pooled instance, default rule pack, `now` = 2026-11-27T10:00:00Z, {seconds} s per cell, on a shared 2-core machine.\n\n{table}"
     );
     print!("{text}");
