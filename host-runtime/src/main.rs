@@ -68,6 +68,9 @@ pub struct ServeArgs {
     /// Web pages served at `/` (the agent console).
     #[arg(long, default_value = "www", env = "ORDEX_WWW")]
     www: PathBuf,
+    /// The built npm package, served at `/pkg/` for the checkout demo.
+    #[arg(long, default_value = "wasm/js/pkg", env = "ORDEX_PKG")]
+    pkg: PathBuf,
     /// Passed to rules as `ctx.merchant_id`.
     #[arg(long, env = "ORDEX_MERCHANT_ID")]
     merchant_id: Option<String>,
@@ -265,6 +268,7 @@ fn serve(a: ServeArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
         max_body_bytes: a.max_body_bytes,
         max_bundle_bytes: 16 << 20,
         www: a.www.is_dir().then_some(a.www),
+        pkg: a.pkg.is_dir().then_some(a.pkg),
         merchant_id: a.merchant_id,
         default_currency: a.default_currency,
     };

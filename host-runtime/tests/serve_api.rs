@@ -669,6 +669,11 @@ fn bundles_are_tested_before_activation_switch_atomically_and_roll_back() {
     assert_eq!(s.get("/v1/bundles/active").1["id"], original.as_str());
     let (_, list) = s.get("/v1/bundles");
     assert_eq!(list["bundles"].as_array().map(Vec::len), Some(2));
+    // Pages and workers fetch the bundle file itself.
+    let (status, file) = s.get(&format!("/v1/bundles/{new_id}"));
+    assert_eq!(status, 200);
+    assert_eq!(file["id"], new_id.as_str());
+    assert_eq!(file, better);
     drop(s);
 
     // The choice survives a restart.

@@ -67,6 +67,8 @@ pub struct ServeConfig {
     pub max_bundle_bytes: usize,
     /// Static web pages served at `/`.
     pub www: Option<PathBuf>,
+    /// The built npm package served at `/pkg/` (for the checkout demo).
+    pub pkg: Option<PathBuf>,
     /// Passed to rules as `ctx.merchant_id`.
     pub merchant_id: Option<String>,
     /// Currency of orders only known from a carrier webhook.

@@ -130,6 +130,7 @@ pub fn document() -> Value {
             "post": op("Upload a bundle: compiled and its tests run before it is stored and (unless ?activate=false) activated", true, Some(json!({ "application/json": { "schema": { "type": "object" } } })), ("201", any.clone()), &["401", "413", "422"])
         },
         "/v1/bundles/active": { "get": op("The active bundle", true, None, ("200", any.clone()), &["401", "503"]) },
+        "/v1/bundles/{id}": { "get": op("A stored bundle file (for pages and workers that evaluate it themselves)", true, None, ("200", any.clone()), &["401", "404"]), "parameters": id_param("id", "string") },
         "/v1/bundles/{id}/activate": { "post": op("Activate a stored bundle (rollback)", true, None, ("200", any.clone()), &["401", "404", "422"]), "parameters": id_param("id", "string") },
         "/healthz": { "get": op("Liveness", false, None, ("200", any.clone()), &[]) },
         "/readyz": { "get": op("Readiness: database, active bundle, not draining", false, None, ("200", any.clone()), &["503"]) },

@@ -92,3 +92,21 @@ pub async fn activate(
     })
     .await
 }
+
+/// A stored bundle's file (the `ordex bundle` JSON), for pages and hosts
+/// that evaluate it themselves (the checkout demo, edge workers).
+pub async fn get_one(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    blocking(move || {
+        let text = state.store.read(|c| bundles::get(c, &id))?;
+        Ok((
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            text,
+        )
+            .into_response())
+    })
+    .await
+}

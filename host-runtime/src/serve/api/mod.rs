@@ -44,6 +44,7 @@ pub fn router(state: Shared) -> Router {
         .route("/v1/actions/{id}/redeliver", post(actions::redeliver))
         .route("/v1/bundles", get(bundles::list).post(bundles::upload))
         .route("/v1/bundles/active", get(bundles::active))
+        .route("/v1/bundles/{id}", get(bundles::get_one))
         .route("/v1/bundles/{id}/activate", post(bundles::activate))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_key));
     // Provider webhooks authenticate with the provider's signature instead.
@@ -56,6 +57,9 @@ pub fn router(state: Shared) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/openapi.json", get(ops::openapi));
     let mut app = authed.merge(open);
+    if let Some(pkg) = &state.config.pkg {
+        app = app.nest_service("/pkg", ServeDir::new(pkg));
+    }
     if let Some(www) = &state.config.www {
         app = app.fallback_service(ServeDir::new(www));
     }
