@@ -1,0 +1,126 @@
+// The rule playground: edit a rule file of the active bundle, rebuild the
+// bundle in the page (content id recomputed as `ordex bundle` does), and run
+// an entry point on an input with the npm package. Errors point at file:line:col.
+import init, { Engine, OrdexError } from "/pkg/web.js";
+
+const $ = (id) => document.getElementById(id);
+let original = null; // the active bundle as fetched
+let edited = {};     // file -> edited text
+let samples = [];    // {entry, name, input} from the bundle's test files
+
+$("key").value = localStorage.getItem("ordex-key") ?? "";
+$("key").addEventListener("change", () => { localStorage.setItem("ordex-key", $("key").value.trim()); start(); });
+$("now").value = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+
+function say(text, isError = false) {
+  $("message").textContent = text;
+  $("message").className = isError ? "error" : "muted";
+}
+
+// sha256 of the canonical JSON {format, manifest, files (sorted)}: the bundle id.
+async function rebundle(b) {
+  const files = Object.fromEntries(Object.entries(b.files).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+  const canonical = JSON.stringify({ format: b.format, manifest: b.manifest, files });
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonical));
+  const hex = [...new Uint8Array(digest)].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return { format: b.format, id: `sha256:${hex}`, manifest: b.manifest, files };
+}
+
+async function start() {
+  try {
+    await init();
+    const headers = { authorization: `Bearer ${$("key").value.trim()}` };
+    const active = await (await fetch("/v1/bundles/active", { headers })).json();
+    if (!active.id) throw new Error(active.errors?.[0]?.message ?? "no active bundle");
+    original = await (await fetch(`/v1/bundles/${encodeURIComponent(active.id)}`, { headers })).json();
+    edited = {};
+    $("file").replaceChildren(...Object.keys(original.files).filter((f) => f.endsWith(".rhai")).map((f) => new Option(f, f)));
+    samples = [];
+    for (const [path, text] of Object.entries(original.files)) {
+      if (!path.endsWith(".json")) continue;
+      try {
+        const t = JSON.parse(text);
+        for (const c of t.cases ?? []) {
+          const input = c.input ?? (t.base && c.patch ? merge(structuredClone(t.base), c.patch) : t.base);
+          if (input) samples.push({ entry: t.entry, name: c.name, input, context: c.context ?? t.context, now: c.now ?? t.now });
+        }
+      } catch { /* not a test file */ }
+    }
+    const engine = Engine.fromBundle(original);
+    $("entry").replaceChildren(...engine.entries.map((e) => new Option(e, e)));
+    engine.free();
+    showFile();
+    showSamples();
+    say(`bundle ${original.id.slice(0, 19)}…, ${samples.length} sample inputs from its tests`);
+  } catch (e) {
+    say(`${e.message} (enter the API key from ordex-data/api-key)`, true);
+  }
+}
+
+// JSON merge patch (RFC 7396), as the test files use it.
+function merge(target, patch) {
+  if (patch === null || typeof patch !== "object" || Array.isArray(patch)) return patch;
+  const out = target && typeof target === "object" && !Array.isArray(target) ? target : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = merge(out[k], v);
+  }
+  return out;
+}
+
+function showFile() {
+  const f = $("file").value;
+  $("source").value = edited[f] ?? original.files[f];
+}
+
+function showSamples() {
+  const mine = samples.filter((s) => s.entry === $("entry").value);
+  $("sample").replaceChildren(...mine.map((s, i) => new Option(s.name, i)));
+  showSample();
+}
+
+function showSample() {
+  const mine = samples.filter((s) => s.entry === $("entry").value);
+  const s = mine[Number($("sample").value)];
+  if (!s) return;
+  $("input").value = JSON.stringify(s.input, null, 2);
+  if (s.now) $("now").value = s.now;
+}
+
+async function run() {
+  if (!original) return;
+  const files = { ...original.files, ...edited };
+  let engine;
+  try {
+    engine = Engine.fromBundle(await rebundle({ ...original, files }));
+  } catch (e) {
+    const where = (e.errors ?? []).map((x) => (x.location?.file ? `${x.location.file}:${x.location.line}:${x.location.col}: ` : "") + x.message).join("\n");
+    $("answer").textContent = `${e.name}: ${e.code}\n${where}`;
+    $("answer").className = "error";
+    return;
+  }
+  try {
+    const mine = samples.filter((s) => s.entry === $("entry").value);
+    const context = mine[Number($("sample").value)]?.context;
+    const t0 = performance.now();
+    const answer = engine.evaluate($("entry").value, $("input").value, $("now").value, context ?? null);
+    $("timing").textContent = `${(performance.now() - t0).toFixed(2)} ms`;
+    $("answer").textContent = JSON.stringify(answer, null, 2);
+    $("answer").className = "";
+  } catch (e) {
+    const loc = e.location ? (e.location.file ? ` at ${e.location.file}:${e.location.line}:${e.location.col}` : ` at ${e.location.path}`) : "";
+    $("answer").textContent = e instanceof OrdexError ? `${e.name} ${e.code}${loc}\n${e.message}${e.hint ? `\nhint: ${e.hint}` : ""}` : String(e);
+    $("answer").className = "error";
+  } finally {
+    engine.free();
+  }
+}
+
+$("file").addEventListener("change", showFile);
+$("source").addEventListener("input", () => { edited[$("file").value] = $("source").value; });
+$("reset").addEventListener("click", () => { delete edited[$("file").value]; showFile(); });
+$("entry").addEventListener("change", showSamples);
+$("sample").addEventListener("change", showSample);
+$("run").addEventListener("click", run);
+document.addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); run(); } });
+start();
