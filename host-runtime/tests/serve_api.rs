@@ -5,7 +5,7 @@ mod support;
 
 use ordex_host::serve::adapters::signature::{hmac_base64, hmac_hex};
 use serde_json::{Value, json};
-use support::{KEY, Receiver, Server, eventually, example, scratch};
+use support::{Receiver, Server, eventually, example, scratch};
 
 fn unix_now() -> i64 {
     std::time::SystemTime::now()
@@ -756,5 +756,4 @@ fn operations_endpoints_answer() {
     // Graceful shutdown exits cleanly.
     let status = s.terminate();
     assert!(status.success(), "{status:?}");
-    let _ = KEY;
 }

@@ -48,62 +48,35 @@ fn load(server: &Server, events: &[Value]) -> HashSet<String> {
             let client = server.client.clone();
             scope.spawn(move || {
                 let mine: Vec<&Value> = events.iter().skip(t).step_by(4).collect();
-                // Alternate single events and NDJSON batches of 3.
-                for chunk in mine.chunks(3) {
-                    let (body, ct) = if chunk.len() == 3
-                        && chunk[0]["id"].as_str().is_some_and(|i| i.ends_with("-1"))
-                    {
-                        (
-                            chunk
-                                .iter()
-                                .map(|e| e.to_string())
-                                .collect::<Vec<_>>()
-                                .join("\n"),
-                            "application/x-ndjson",
-                        )
+                // Every other group of 3 goes as one NDJSON batch, the rest one by one.
+                for (n, chunk) in mine.chunks(3).enumerate() {
+                    let requests: Vec<(String, &str, &[&Value])> = if n % 2 == 0 {
+                        let lines: Vec<String> = chunk.iter().map(|e| e.to_string()).collect();
+                        vec![(lines.join("\n"), "application/x-ndjson", chunk)]
                     } else {
-                        (chunk[0].to_string(), "application/json")
+                        chunk
+                            .iter()
+                            .enumerate()
+                            .map(|(i, e)| (e.to_string(), "application/json", &chunk[i..=i]))
+                            .collect()
                     };
-                    let sent: Vec<&Value> = if ct == "application/json" {
-                        vec![chunk[0]]
-                    } else {
-                        chunk.to_vec()
-                    };
-                    let r = client
-                        .post(&url)
-                        .bearer_auth(support::KEY)
-                        .header("content-type", ct)
-                        .body(body)
-                        .send();
-                    match r {
-                        Ok(resp) if resp.status().is_success() => {
-                            let mut a = acked.lock().expect("lock");
-                            for e in &sent {
-                                a.insert(e["id"].as_str().unwrap_or_default().to_owned());
-                            }
-                        }
-                        Ok(resp) => panic!("unexpected status {}", resp.status()),
-                        // The server was killed.
-                        Err(_) => return,
-                    }
-                    if ct == "application/json" {
-                        for e in &chunk[1..] {
-                            let r = client
-                                .post(&url)
-                                .bearer_auth(support::KEY)
-                                .header("content-type", "application/json")
-                                .body(e.to_string())
-                                .send();
-                            match r {
-                                Ok(resp) if resp.status().is_success() => {
-                                    acked
-                                        .lock()
-                                        .expect("lock")
-                                        .insert(e["id"].as_str().unwrap_or_default().to_owned());
+                    for (body, content_type, sent) in requests {
+                        let r = client
+                            .post(&url)
+                            .bearer_auth(support::KEY)
+                            .header("content-type", content_type)
+                            .body(body)
+                            .send();
+                        match r {
+                            Ok(resp) if resp.status().is_success() => {
+                                let mut a = acked.lock().expect("lock");
+                                for e in sent {
+                                    a.insert(e["id"].as_str().unwrap_or_default().to_owned());
                                 }
-                                Ok(resp) => panic!("unexpected status {}", resp.status()),
-                                Err(_) => return,
                             }
+                            Ok(resp) => panic!("unexpected status {}", resp.status()),
+                            // The server was killed.
+                            Err(_) => return,
                         }
                     }
                 }

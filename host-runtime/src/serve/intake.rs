@@ -211,9 +211,10 @@ fn finish(
         }
     }
     let duplicates = results.len() - records.len();
-    for r in &results {
+    // One result per item, in order.
+    for (item, r) in items.iter().zip(&results) {
         if r["status"] == "duplicate" {
-            state.metrics.event(source_of(items, r), "duplicate");
+            state.metrics.event(item.source, "duplicate");
         }
     }
     if !records.is_empty() {
@@ -228,11 +229,4 @@ fn finish(
         "duplicates": duplicates,
         "results": results,
     }))
-}
-
-fn source_of<'a>(items: &'a [Incoming], result: &Value) -> &'a str {
-    items
-        .iter()
-        .find(|i| result["event_id"] == i.event.id.as_str())
-        .map_or("api", |i| i.source)
 }

@@ -11,6 +11,7 @@ use prometheus_client::registry::Registry;
 use std::sync::atomic::AtomicU64;
 
 use super::store::QueueCounts;
+use super::store::outbox::STATUSES;
 
 /// Labels of accepted and refused events.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -158,14 +159,7 @@ impl Metrics {
     pub fn render(&self, counts: &QueueCounts) -> String {
         self.agent_queue.set(counts.agent_queue);
         self.open_cases.set(counts.open_cases);
-        for status in [
-            "proposed",
-            "pending",
-            "in_flight",
-            "delivered",
-            "dead",
-            "cancelled",
-        ] {
+        for status in STATUSES {
             let n = counts
                 .actions_by_status
                 .iter()

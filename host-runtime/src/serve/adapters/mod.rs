@@ -42,7 +42,7 @@ pub struct CarrierUpdate {
     pub shipment: Value,
 }
 
-/// A required member at `path` (dot-separated, `[i]` for arrays) of `payload`.
+/// The non-null member at `path` (dot-separated, `[i]` for arrays) of `payload`.
 pub fn at<'a>(payload: &'a Value, path: &str) -> Option<&'a Value> {
     let mut v = payload;
     for part in path.split('.') {

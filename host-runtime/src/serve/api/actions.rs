@@ -9,7 +9,7 @@ use super::blocking;
 use crate::serve::clock;
 use crate::serve::error::ApiError;
 use crate::serve::state::Shared;
-use crate::serve::store::outbox;
+use crate::serve::store::outbox::{self, STATUSES};
 
 /// Query of `GET /v1/actions`.
 #[derive(Debug, Deserialize)]
@@ -19,15 +19,6 @@ pub struct ListQuery {
     before: Option<i64>,
     limit: Option<usize>,
 }
-
-const STATUSES: [&str; 6] = [
-    "proposed",
-    "pending",
-    "in_flight",
-    "delivered",
-    "dead",
-    "cancelled",
-];
 
 /// Lists actions, newest first; `before` is the last id of the previous page.
 pub async fn list(

@@ -54,7 +54,8 @@ pub async fn metrics(State(state): State<Shared>) -> Result<Response, ApiError> 
         .into_response())
 }
 
-/// The OpenAPI 3.1 document of this API.
+/// The OpenAPI 3.1 document of this API (built once: it never changes while running).
 pub async fn openapi() -> Json<Value> {
-    Json(openapi::document())
+    static DOC: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    Json(DOC.get_or_init(openapi::document).clone())
 }

@@ -11,6 +11,16 @@ use serde_json::{Value, json};
 
 use super::{StoreError, parse_ts, ts};
 
+/// Every status an action can be in.
+pub const STATUSES: [&str; 6] = [
+    "proposed",
+    "pending",
+    "in_flight",
+    "delivered",
+    "dead",
+    "cancelled",
+];
+
 pub(super) const ACTION_COLUMNS: &str = "a.id, a.case_id, a.event_seq, a.type, a.params_json,
     a.idempotency_key, a.status, a.due_at, a.next_attempt_at, a.attempts, a.last_error,
     a.created_at, a.delivered_at, (SELECT order_id FROM cases WHERE id = a.case_id),
