@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::{CarrierUpdate, Normalized, at, opt_text, shipment_needs_triage, text, time};
+use super::{CarrierUpdate, Normalized, at, opt_text, text, time};
 use crate::serve::error::ApiError;
 
 /// Normalizes an AfterShip webhook payload.
@@ -71,19 +71,17 @@ pub fn normalize(payload: &Value) -> Result<Normalized, ApiError> {
             .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
         "events": events,
     });
-    match shipment_needs_triage(&shipment) {
-        Ok(true) => Ok(Normalized::Carrier(CarrierUpdate {
-            id: format!("aftership:{id}"),
-            occurred_at,
-            order_id: opt_text(payload, "msg.order_id")
-                .or_else(|| opt_text(payload, "msg.order_number")),
-            tracking,
-            shipment,
-        })),
-        Ok(false) => Ok(Normalized::Ignored(format!(
-            "tracking {tracking} is `{}`: not an exception",
-            opt_text(payload, "msg.tag").unwrap_or_default()
-        ))),
-        Err(e) => Err(super::missing("msg", &e)),
+    let ignored = format!(
+        "tracking {tracking} is `{}`: not an exception",
+        opt_text(payload, "msg.tag").unwrap_or_default()
+    );
+    CarrierUpdate {
+        id: format!("aftership:{id}"),
+        occurred_at,
+        order_id: opt_text(payload, "msg.order_id")
+            .or_else(|| opt_text(payload, "msg.order_number")),
+        tracking,
+        shipment,
     }
+    .into_normalized("msg", ignored)
 }

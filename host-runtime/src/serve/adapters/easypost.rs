@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::{CarrierUpdate, Normalized, at, opt_text, shipment_needs_triage, text, time};
+use super::{CarrierUpdate, Normalized, at, opt_text, text, time};
 use crate::serve::error::ApiError;
 
 /// Normalizes an EasyPost event payload.
@@ -68,17 +68,13 @@ pub fn normalize(payload: &Value) -> Result<Normalized, ApiError> {
             .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
         "events": events,
     });
-    match shipment_needs_triage(&shipment) {
-        Ok(true) => Ok(Normalized::Carrier(CarrierUpdate {
-            id: format!("easypost:{id}"),
-            occurred_at,
-            order_id: None,
-            tracking,
-            shipment,
-        })),
-        Ok(false) => Ok(Normalized::Ignored(format!(
-            "tracker {tracking} is `{status}`: not an exception"
-        ))),
-        Err(e) => Err(super::missing("result", &e)),
+    let ignored = format!("tracker {tracking} is `{status}`: not an exception");
+    CarrierUpdate {
+        id: format!("easypost:{id}"),
+        occurred_at,
+        order_id: None,
+        tracking,
+        shipment,
     }
+    .into_normalized("result", ignored)
 }

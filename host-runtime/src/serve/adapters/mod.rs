@@ -110,8 +110,21 @@ pub fn time(payload: &Value, path: &str) -> Option<DateTime<Utc>> {
         })
 }
 
+impl CarrierUpdate {
+    /// The update to triage when its shipment's latest event is an
+    /// exception, else `Ignored(ignored)`; `root` names the payload member
+    /// the shipment was read from, for errors.
+    pub fn into_normalized(self, root: &str, ignored: String) -> Result<Normalized, ApiError> {
+        match shipment_needs_triage(&self.shipment) {
+            Ok(true) => Ok(Normalized::Carrier(self)),
+            Ok(false) => Ok(Normalized::Ignored(ignored)),
+            Err(e) => Err(missing(root, &e)),
+        }
+    }
+}
+
 /// Whether a shipment's latest event is an exception worth a case.
-pub fn shipment_needs_triage(shipment: &Value) -> Result<bool, String> {
+fn shipment_needs_triage(shipment: &Value) -> Result<bool, String> {
     let s: Shipment = serde_json::from_value(shipment.clone()).map_err(|e| e.to_string())?;
     let st = shipment_status(&s);
     Ok(st.exception.is_some()
