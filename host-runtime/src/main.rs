@@ -80,6 +80,46 @@ pub struct ServeArgs {
     /// Log as JSON lines.
     #[arg(long, env = "ORDEX_LOG_JSON")]
     log_json: bool,
+    /// Milliseconds a client has to send a request's headers; also how long
+    /// an idle keep-alive connection stays open.
+    #[arg(long, default_value_t = 10_000, env = "ORDEX_HEADER_TIMEOUT_MS")]
+    header_timeout_ms: u64,
+    /// Milliseconds a client has to send a request's body.
+    #[arg(long, default_value_t = 30_000, env = "ORDEX_BODY_TIMEOUT_MS")]
+    body_timeout_ms: u64,
+    /// Milliseconds a response write may wait on a client that does not read.
+    #[arg(long, default_value_t = 30_000, env = "ORDEX_WRITE_TIMEOUT_MS")]
+    write_timeout_ms: u64,
+    /// Open connections at once; more are answered 503 and closed.
+    #[arg(long, default_value_t = 1024, env = "ORDEX_MAX_CONNECTIONS")]
+    max_connections: usize,
+    /// Request body bytes held at once per route group (events, webhooks, bundles, the rest).
+    #[arg(long, default_value_t = 64 << 20, env = "ORDEX_INFLIGHT_BODY_BYTES")]
+    inflight_body_bytes: usize,
+    /// Webhook requests per second per source address.
+    #[arg(long, default_value_t = 50, env = "ORDEX_WEBHOOK_RATE")]
+    webhook_rate: u32,
+    /// Webhook requests a source address may send in a burst.
+    #[arg(long, default_value_t = 200, env = "ORDEX_WEBHOOK_BURST")]
+    webhook_burst: u32,
+    /// Milliseconds requests in flight get after SIGTERM before connections are cut.
+    #[arg(long, default_value_t = 10_000, env = "ORDEX_SHUTDOWN_GRACE_MS")]
+    shutdown_grace_ms: u64,
+    /// Seconds the check of an uploaded bundle (loading it and running its tests) may take.
+    #[arg(long, default_value_t = 60, env = "ORDEX_BUNDLE_CHECK_SECONDS")]
+    bundle_check_seconds: u64,
+    /// Wasm instructions loading a bundle into an instance may take.
+    #[arg(long, default_value_t = 4_000_000_000, env = "ORDEX_LOAD_FUEL")]
+    load_fuel: u64,
+    /// Milliseconds loading a bundle into an instance may take.
+    #[arg(long, default_value_t = 5_000, env = "ORDEX_LOAD_DEADLINE_MS")]
+    load_deadline_ms: u64,
+    /// Days an event's `occurred_at` may lie in the past.
+    #[arg(long, default_value_t = 1830, env = "ORDEX_MAX_EVENT_AGE_DAYS")]
+    max_event_age_days: i64,
+    /// Minutes an event's `occurred_at` may lie in the future (clock skew).
+    #[arg(long, default_value_t = 60, env = "ORDEX_MAX_EVENT_SKEW_MINUTES")]
+    max_event_skew_minutes: i64,
     #[command(flatten)]
     runtime: RuntimeArgs,
 }
@@ -235,7 +275,9 @@ fn main() -> ExitCode {
 }
 
 fn serve(a: ServeArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
-    use ordex_host::serve::{OutboxSettings, ProviderSecrets, ServeConfig};
+    use ordex_host::serve::{
+        BundleCheckLimits, ConnectionLimits, OutboxSettings, ProviderSecrets, ServeConfig,
+    };
     use std::time::Duration;
     let api_keys = commands::serve::api_keys(&a.api_keys, &a.database)?;
     let config = ServeConfig {
@@ -247,6 +289,8 @@ fn serve(a: ServeArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
         limits: ordex_host::wasm_host::HostLimits {
             fuel: a.runtime.fuel,
             deadline: Duration::from_millis(a.runtime.deadline_ms),
+            load_fuel: a.load_fuel,
+            load_deadline: Duration::from_millis(a.load_deadline_ms),
             ..ordex_host::wasm_host::HostLimits::default()
         },
         api_keys,
@@ -271,6 +315,22 @@ fn serve(a: ServeArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
         pkg: a.pkg.is_dir().then_some(a.pkg),
         merchant_id: a.merchant_id,
         default_currency: a.default_currency,
+        connections: ConnectionLimits {
+            header_timeout: Duration::from_millis(a.header_timeout_ms.max(1)),
+            body_timeout: Duration::from_millis(a.body_timeout_ms.max(1)),
+            write_timeout: Duration::from_millis(a.write_timeout_ms.max(1)),
+            max_connections: a.max_connections.max(1),
+            inflight_body_bytes: a.inflight_body_bytes,
+            webhook_rate_per_sec: a.webhook_rate,
+            webhook_burst: a.webhook_burst,
+            shutdown_grace: Duration::from_millis(a.shutdown_grace_ms),
+        },
+        bundle_check: BundleCheckLimits {
+            total: Duration::from_secs(a.bundle_check_seconds.max(1)),
+            ..BundleCheckLimits::default()
+        },
+        max_event_age: chrono::Duration::days(a.max_event_age_days.max(1)),
+        max_event_skew: chrono::Duration::minutes(a.max_event_skew_minutes.max(0)),
     };
     Ok(commands::serve::run(config, a.log_json)?)
 }

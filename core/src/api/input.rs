@@ -12,6 +12,63 @@ use crate::model::{
 };
 use crate::runtime::Limits;
 
+use super::strict_json::Strict;
+
+/// Largest amount in minor units an input may carry (ten billion in a
+/// two-decimal currency): with [`MAX_QUANTITY`], a line's quantity × unit
+/// price stays far inside the 64-bit integers rules compute with.
+pub const MAX_MINOR: i64 = 1_000_000_000_000;
+
+/// Largest quantity an input may carry.
+pub const MAX_QUANTITY: i64 = 1_000_000;
+
+/// Bounds every amount (`*_minor`) and quantity (`quantity`, `*_quantity`)
+/// of a typed input document, naming the path of the first out of range:
+/// amounts are never negative, and neither reaches overflow in rules.
+pub fn check_amounts(value: &Value, root: &str) -> Result<(), InputError> {
+    fn walk(v: &Value, path: &mut String) -> Result<(), InputError> {
+        match v {
+            Value::Object(map) => {
+                for (k, item) in map {
+                    let len = path.len();
+                    path.push('.');
+                    path.push_str(k);
+                    let bound = if k.ends_with("_minor") {
+                        Some((0, MAX_MINOR, "an amount in minor units"))
+                    } else if k == "quantity" || k.ends_with("_quantity") {
+                        Some((0, MAX_QUANTITY, "a quantity"))
+                    } else {
+                        None
+                    };
+                    if let (Some((lo, hi, what)), Value::Number(n)) = (bound, item) {
+                        let within = n.as_i64().is_some_and(|x| (lo..=hi).contains(&x));
+                        // Non-integers are left to the type check, which names them.
+                        if !within && (n.is_i64() || n.is_u64()) {
+                            return Err(InputError::Invalid {
+                                path: path.clone(),
+                                message: format!("{what} must be between {lo} and {hi}; got {n}"),
+                            });
+                        }
+                    }
+                    walk(item, path)?;
+                    path.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let len = path.len();
+                    path.push_str(&format!("[{i}]"));
+                    walk(item, path)?;
+                    path.truncate(len);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+    walk(value, &mut root.to_owned())
+}
+
 /// Why an input was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum InputError {
@@ -106,17 +163,19 @@ pub fn parse_json(text: &str, root: &str, limits: &Limits) -> Result<Value, Inpu
             limit: limits.max_input_bytes,
         });
     }
-    let value: Value = serde_json::from_str(text).map_err(|e| InputError::Syntax {
-        path: root.to_owned(),
-        line: e.line(),
-        col: e.column(),
-        message: e
-            .to_string()
-            .split(" at line")
-            .next()
-            .unwrap_or_default()
-            .to_owned(),
-    })?;
+    let value: Value = serde_json::from_str::<Strict>(text)
+        .map(|s| s.0)
+        .map_err(|e| InputError::Syntax {
+            path: root.to_owned(),
+            line: e.line(),
+            col: e.column(),
+            message: e
+                .to_string()
+                .split(" at line")
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+        })?;
     check_depth(&value, root, limits.max_input_depth)?;
     Ok(value)
 }
@@ -210,6 +269,7 @@ pub(crate) fn check_schema_version(value: &Value, root: &str) -> Result<(), Inpu
 /// there, the variant is read again on its own to recover the exact path.
 pub fn exception_event(value: &Value, root: &str) -> Result<ExceptionEvent, InputError> {
     check_schema_version(value, root)?;
+    check_amounts(value, root)?;
     let event = typed::<ExceptionEvent>(value, root).map_err(|err| {
         let exception_root = join(root, "exception");
         match &err {
@@ -279,10 +339,16 @@ pub(crate) fn check_order(order: &Order, root: &str) -> Result<(), InputError> {
                 message: "must be at least 1".to_owned(),
             });
         }
-        if line.unit_price_minor < 0 {
+        if !(0..=MAX_MINOR).contains(&line.unit_price_minor) {
             return Err(InputError::Invalid {
                 path: format!("{path}.unit_price_minor"),
-                message: "must not be negative".to_owned(),
+                message: format!("an amount in minor units must be between 0 and {MAX_MINOR}"),
+            });
+        }
+        if i64::from(line.quantity) > MAX_QUANTITY {
+            return Err(InputError::Invalid {
+                path: format!("{path}.quantity"),
+                message: format!("a quantity must be between 1 and {MAX_QUANTITY}"),
             });
         }
     }

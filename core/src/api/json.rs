@@ -13,8 +13,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::input::{
-    check_checkout, check_retry, check_schema_version, exception_event, parse_json, parse_now,
-    typed,
+    check_amounts, check_checkout, check_retry, check_schema_version, exception_event, parse_json,
+    parse_now, typed,
 };
 use super::{Answer, Engine, ErrorInfo, InputError};
 use crate::decision::{CheckoutDecision, RetryPlan, TriageDecision};
@@ -75,6 +75,7 @@ fn checkout_at(engine: &Engine, entry: &str, call: &Value) -> Answer<CheckoutDec
     let now = try_input!(parse_now(env.get("now"), "now"));
     let input = try_input!(input_of(env));
     try_input!(check_schema_version(input, "input"));
+    try_input!(check_amounts(input, "input"));
     let cart: CheckoutRequest = try_input!(typed(input, "input"));
     try_input!(check_checkout(&cart, "input"));
     finish(engine.checkout_entry(entry, &cart, now))
@@ -106,6 +107,7 @@ fn retry_at(engine: &Engine, entry: &str, call: &Value) -> Answer<RetryPlan> {
     let now = try_input!(parse_now(env.get("now"), "now"));
     let input = try_input!(input_of(env));
     try_input!(check_schema_version(input, "input"));
+    try_input!(check_amounts(input, "input"));
     let request: RetryRequest = try_input!(typed(input, "input"));
     try_input!(check_retry(&request, "input"));
     finish(engine.retry_entry(entry, &request, now))

@@ -27,6 +27,12 @@ pub struct Manifest {
     /// Where the pack's test cases live, relative to the pack root.
     #[serde(default = "default_tests")]
     pub tests: String,
+    /// The author's word that most test cases are meant to end in
+    /// `limit_exceeded` (a pack that tests its own limits). Without it, a
+    /// service refuses a bundle whose cases mostly run into limits, as the
+    /// sign of rules that loop.
+    #[serde(default)]
+    pub allow_limit_tests: bool,
 }
 
 fn default_tests() -> String {

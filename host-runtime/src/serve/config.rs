@@ -40,6 +40,66 @@ pub struct ProviderSecrets {
     pub tolerance_secs: i64,
 }
 
+/// How long and how much a client may hold the service: every bound on a
+/// connection and on what an unauthenticated caller can make it do.
+#[derive(Debug, Clone)]
+pub struct ConnectionLimits {
+    /// Time to send a request's headers; also how long an idle keep-alive
+    /// connection is kept (hyper starts the same timer when it waits for the
+    /// next request).
+    pub header_timeout: Duration,
+    /// Time to send a request's body once its headers are in.
+    pub body_timeout: Duration,
+    /// Time a response write may stay blocked on a client that does not read.
+    pub write_timeout: Duration,
+    /// Open connections at once; more are answered 503 and closed.
+    pub max_connections: usize,
+    /// Request body bytes held in memory at once, per route group (events,
+    /// webhooks, bundles, the rest); a request that would exceed it gets 503.
+    pub inflight_body_bytes: usize,
+    /// Webhook requests per second per source address (sustained).
+    pub webhook_rate_per_sec: u32,
+    /// Webhook requests a source address may send in a burst.
+    pub webhook_burst: u32,
+    /// After SIGTERM, how long requests in flight may take before their
+    /// connections are cut.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self {
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            write_timeout: Duration::from_secs(30),
+            max_connections: 1024,
+            inflight_body_bytes: 64 << 20,
+            webhook_rate_per_sec: 50,
+            webhook_burst: 200,
+            shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Budgets for checking an uploaded bundle before it can be activated.
+#[derive(Debug, Clone, Copy)]
+pub struct BundleCheckLimits {
+    /// Wall time for the whole check: loading and every test case.
+    pub total: Duration,
+    /// Share of test cases (in percent) that may end in `limit_exceeded`
+    /// before the bundle is refused, unless its manifest allows it.
+    pub max_limit_share_percent: u32,
+}
+
+impl Default for BundleCheckLimits {
+    fn default() -> Self {
+        Self {
+            total: Duration::from_secs(60),
+            max_limit_share_percent: 50,
+        }
+    }
+}
+
 /// Everything `ordex serve` needs.
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
@@ -73,4 +133,12 @@ pub struct ServeConfig {
     pub merchant_id: Option<String>,
     /// Currency of orders only known from a carrier webhook.
     pub default_currency: String,
+    /// Connection timeouts and caps.
+    pub connections: ConnectionLimits,
+    /// Budgets of the upload check.
+    pub bundle_check: BundleCheckLimits,
+    /// How far an event's `occurred_at` may lie before the server's clock.
+    pub max_event_age: chrono::Duration,
+    /// How far an event's `occurred_at` may lie after the server's clock.
+    pub max_event_skew: chrono::Duration,
 }

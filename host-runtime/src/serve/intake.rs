@@ -1,28 +1,37 @@
 //! Reading event bodies (one JSON event, a JSON array, or NDJSON) and
-//! ingesting them: validated all first, then triaged and committed in one
-//! transaction, so a batch is stored whole or not at all.
+//! ingesting them: validated all first, then triaged on a read snapshot, then
+//! committed in one short transaction, so a batch is stored whole or not at
+//! all and the single writer is never held while rules run.
 
+use std::collections::HashMap;
 use std::time::Instant;
 
-use ordex_core::api::{ErrorInfo, exception_event, parse_json};
+use ordex_core::api::{ErrorInfo, parse_json};
+use ordex_core::model::ExceptionKind;
 use ordex_core::runtime::Limits;
 use serde_json::{Value, json};
 
+use super::batch_view::BatchView;
 use super::bundles::ActiveBundle;
 use super::clock;
 use super::error::ApiError;
+use super::event_rules::{TimeWindow, admit};
 use super::metrics::DecisionLabels;
 use super::pipeline::{Incoming, TriageSettings, triage};
 use super::state::AppState;
-use super::store::intake::{find_event, record};
-use super::store::{RecordOutcome, TriageRecord};
+use super::store::intake::{StoredId, find_event, record};
+use super::store::{RecordOutcome, StoreError, TriageRecord};
 
 /// Most events in one request.
 pub const MAX_BATCH: usize = 1000;
 
 /// Reads and validates every event of a body. NDJSON names each line's
 /// errors as `events[i]` (zero-based line of the batch) with the line number.
-pub fn read_events(body: &[u8], ndjson: bool) -> Result<Vec<Incoming>, ApiError> {
+pub fn read_events(
+    body: &[u8],
+    ndjson: bool,
+    window: TimeWindow,
+) -> Result<Vec<Incoming>, ApiError> {
     let text = std::str::from_utf8(body).map_err(|e| ApiError::BadRequest {
         code: "input_not_utf8",
         message: format!("the body is not UTF-8 (byte {})", e.valid_up_to()),
@@ -69,14 +78,9 @@ pub fn read_events(body: &[u8], ndjson: bool) -> Result<Vec<Incoming>, ApiError>
     }
     let mut events = Vec::with_capacity(docs.len());
     for (root, value) in docs {
-        match exception_event(&value, &root) {
-            Ok(event) => events.push(Incoming {
-                event,
-                value,
-                source: "api",
-                raw: None,
-            }),
-            Err(e) => errors.push(e.into()),
+        match admit(value, &root, "api", None, window) {
+            Ok(incoming) => events.push(incoming),
+            Err(e) => errors.push(e),
         }
     }
     if errors.is_empty() {
@@ -86,25 +90,128 @@ pub fn read_events(body: &[u8], ndjson: bool) -> Result<Vec<Incoming>, ApiError>
     }
 }
 
-/// Triages and stores `items` in one transaction. Returns one result per
-/// item: `accepted` with the case and actions, or `duplicate` (an event id
-/// seen before: nothing changes).
+/// What evaluating one item of a request decided to store.
+enum Planned {
+    /// An id stored before, with the same content: nothing changes.
+    Stored(i64),
+    /// An id seen earlier in this request, with the same content.
+    Repeat,
+    /// A new event, evaluated.
+    New(Box<TriageRecord>),
+}
+
+fn reused(id: &str) -> ApiError {
+    ApiError::IdReused(format!(
+        "event id `{id}` was already used for an event with other content; an id names one event (send a new id for a new event)"
+    ))
+}
+
+/// Whether `stored` is the same event as one with `hash`. Events stored
+/// before hashes were kept compare as the same (a replay is the likely case).
+fn same_content(stored: &StoredId, hash: &str) -> bool {
+    stored.content_hash.as_deref().is_none_or(|h| h == hash)
+}
+
+/// Triages and stores `items`: every item is evaluated first, on a read
+/// snapshot outside the write transaction (the rules are pure; each item sees
+/// the ones before it through a [`BatchView`]), then all are committed in one
+/// short transaction, so a batch is stored whole or not at all. Returns one
+/// result per item: `accepted` with the case and actions, or `duplicate`.
+/// An id reused for other content refuses the whole request (409).
 pub fn ingest(state: &AppState, items: Vec<Incoming>) -> Result<Value, ApiError> {
     let started = Instant::now();
     let bundle = state.bundles.current()?;
     let settings = state.triage_settings.clone();
     // Events of one order are triaged one at a time, so each sees the ones
-    // before it; events of different orders run in parallel.
+    // before it; events of different orders run in parallel. The locks are
+    // held from evaluation to commit, so no other request changes these
+    // orders' history in between.
     let _order_guards = state
         .order_locks
         .lock(items.iter().map(|i| i.event.order.id.as_str()));
     let now = clock::now();
-    let (results, records) = if let [item] = items.as_slice() {
-        single(state, &bundle, item, &settings, now)?
-    } else {
-        batch(state, &bundle, &items, &settings, now)?
-    };
+    let planned = state
+        .store
+        .read(|c| plan(c, &bundle, &items, &settings, now))??;
+    let (results, records) = state.store.write(|tx| commit(tx, &items, planned))??;
     finish(state, &items, results, records, started)
+}
+
+fn plan(
+    conn: &rusqlite::Connection,
+    bundle: &ActiveBundle,
+    items: &[Incoming],
+    settings: &TriageSettings,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Result<Vec<Planned>, ApiError>, StoreError> {
+    let mut view = BatchView::default();
+    let mut in_request: HashMap<&str, &str> = HashMap::new();
+    let mut planned = Vec::with_capacity(items.len());
+    for item in items {
+        let id = item.event.id.as_str();
+        if let Some(hash) = in_request.get(id) {
+            if *hash != item.content_hash {
+                return Ok(Err(reused(id)));
+            }
+            planned.push(Planned::Repeat);
+            continue;
+        }
+        in_request.insert(id, &item.content_hash);
+        if let Some(stored) = find_event(conn, id)? {
+            if !same_content(&stored, &item.content_hash) {
+                return Ok(Err(reused(id)));
+            }
+            planned.push(Planned::Stored(stored.case_id));
+            continue;
+        }
+        let rec = triage(conn, &view, bundle, item, settings, now)?;
+        let declined =
+            (item.event.exception.kind() == ExceptionKind::PaymentDeclined).then_some(&item.value);
+        view.add(
+            conn,
+            &rec.order_id,
+            rec.customer_id.as_deref(),
+            &rec.case.route,
+            declined,
+        )?;
+        planned.push(Planned::New(Box::new(rec)));
+    }
+    Ok(Ok(planned))
+}
+
+fn commit(
+    tx: &rusqlite::Transaction<'_>,
+    items: &[Incoming],
+    planned: Vec<Planned>,
+) -> Result<Result<Outcome, ApiError>, StoreError> {
+    let mut results = Vec::with_capacity(planned.len());
+    let mut records = Vec::new();
+    for (item, p) in items.iter().zip(planned) {
+        let id = item.event.id.as_str();
+        match p {
+            Planned::Stored(case_id) => results.push(duplicate(id, case_id)),
+            Planned::Repeat => match find_event(tx, id)? {
+                Some(stored) => results.push(duplicate(id, stored.case_id)),
+                None => return Err(StoreError::Corrupt(format!("{id} vanished in the batch"))),
+            },
+            Planned::New(rec) => {
+                // The order lock keeps other requests for this order out, but
+                // a replay of the same id under another order may have
+                // committed since the snapshot.
+                if let Some(stored) = find_event(tx, id)? {
+                    if !same_content(&stored, &item.content_hash) {
+                        return Ok(Err(reused(id)));
+                    }
+                    results.push(duplicate(id, stored.case_id));
+                    continue;
+                }
+                let out = record(tx, &rec)?;
+                results.push(accepted(&rec, &out));
+                records.push(*rec);
+            }
+        }
+    }
+    Ok(Ok((results, records)))
 }
 
 fn accepted(rec: &TriageRecord, out: &RecordOutcome) -> Value {
@@ -128,58 +235,6 @@ fn duplicate(id: &str, case_id: i64) -> Value {
 }
 
 type Outcome = (Vec<Value>, Vec<TriageRecord>);
-
-/// One event: the rules run on a reader connection, outside the write lock,
-/// so other orders' events evaluate meanwhile; only the commit is serialized.
-fn single(
-    state: &AppState,
-    bundle: &ActiveBundle,
-    item: &Incoming,
-    settings: &TriageSettings,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<Outcome, ApiError> {
-    if let Some((_, case_id)) = state.store.read(|c| find_event(c, &item.event.id))? {
-        return Ok((vec![duplicate(&item.event.id, case_id)], Vec::new()));
-    }
-    let rec = state
-        .store
-        .read(|c| triage(c, bundle, item, settings, now))?;
-    Ok(state.store.write(|tx| {
-        // The order lock keeps other requests for this order out, but a
-        // replay of the same id may still have committed first.
-        if let Some((_, case_id)) = find_event(tx, &rec.id)? {
-            return Ok((vec![duplicate(&rec.id, case_id)], Vec::new()));
-        }
-        let out = record(tx, &rec)?;
-        Ok((vec![accepted(&rec, &out)], vec![rec]))
-    })?)
-}
-
-/// A batch: triaged and committed in one transaction, so it is stored
-/// whole or not at all, and each event sees the batch's earlier ones.
-fn batch(
-    state: &AppState,
-    bundle: &ActiveBundle,
-    items: &[Incoming],
-    settings: &TriageSettings,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<Outcome, ApiError> {
-    Ok(state.store.write(|tx| {
-        let mut results = Vec::with_capacity(items.len());
-        let mut records = Vec::new();
-        for item in items {
-            if let Some((_, case_id)) = find_event(tx, &item.event.id)? {
-                results.push(duplicate(&item.event.id, case_id));
-                continue;
-            }
-            let rec = triage(tx, bundle, item, settings, now)?;
-            let out = record(tx, &rec)?;
-            results.push(accepted(&rec, &out));
-            records.push(rec);
-        }
-        Ok((results, records))
-    })?)
-}
 
 fn finish(
     state: &AppState,

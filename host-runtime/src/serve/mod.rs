@@ -8,11 +8,14 @@
 
 pub mod adapters;
 pub mod api;
+pub mod batch_view;
 pub mod bundles;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod event_rules;
 pub mod intake;
+pub mod listener;
 pub mod metrics;
 pub mod openapi;
 pub mod outbox;
@@ -26,7 +29,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use thiserror::Error;
 use tokio::sync::{Notify, watch};
 
-pub use config::{OutboxSettings, ProviderSecrets, ServeConfig};
+pub use config::{
+    BundleCheckLimits, ConnectionLimits, OutboxSettings, ProviderSecrets, ServeConfig,
+};
 
 use self::bundles::Bundles;
 use self::metrics::Metrics;
@@ -60,9 +65,9 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
-fn rejected(e: error::ApiError) -> ServeError {
+fn rejected(e: bundles::BundlesError) -> ServeError {
     match e {
-        error::ApiError::BundleRejected(detail) => ServeError::Bundle(detail.to_string()),
+        bundles::BundlesError::Rejected(r) => ServeError::Bundle(format!("{r}: {}", r.detail())),
         other => ServeError::Bundle(other.to_string()),
     }
 }
@@ -78,20 +83,24 @@ pub fn prepare(config: ServeConfig) -> Result<Arc<AppState>, ServeError> {
     // The outbox assumes one process per database: a second one would
     // deliver the first one's in-flight actions.
     let lock_path = config.database.with_extension("lock");
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)?;
+    let lock = private_file(&lock_path)?;
     if lock.try_lock().is_err() {
         return Err(ServeError::Locked(lock_path));
     }
+    // The database holds customers' data: readable by this user only, like
+    // the key file (SQLite gives its -wal and -shm files the same mode).
+    drop(private_file(&config.database)?);
     let store = Store::open(&config.database).map_err(|source| ServeError::Store {
         path: config.database.clone(),
         source,
     })?;
-    let bundles =
-        Bundles::new(config.runtime, config.module.as_deref(), config.limits).map_err(rejected)?;
+    let bundles = Bundles::new(
+        config.runtime,
+        config.module.as_deref(),
+        config.limits,
+        config.bundle_check,
+    )
+    .map_err(rejected)?;
     let store_err = |source| ServeError::Store {
         path: config.database.clone(),
         source,
@@ -100,7 +109,7 @@ pub fn prepare(config: ServeConfig) -> Result<Arc<AppState>, ServeError> {
         Some((id, json)) => {
             let (active, _) = bundles.prepare(&json).map_err(rejected)?;
             tracing::info!(bundle = %id, "resuming with the stored active bundle");
-            bundles.activate(active).map_err(rejected)?;
+            bundles.activate(active);
         }
         None => {
             let bundle = pack_dir::load(&config.pack)?;
@@ -115,7 +124,7 @@ pub fn prepare(config: ServeConfig) -> Result<Arc<AppState>, ServeError> {
                 })
                 .map_err(store_err)?;
             tracing::info!(bundle = %id, pack = %config.pack.display(), passed = tests.passed, "activated the rule pack");
-            bundles.activate(active).map_err(rejected)?;
+            bundles.activate(active);
         }
     }
     let recovered = store
@@ -143,6 +152,19 @@ pub fn prepare(config: ServeConfig) -> Result<Arc<AppState>, ServeError> {
     }))
 }
 
+/// Opens `path` for writing, creating it readable and writable by this user
+/// only; an existing file keeps its content.
+fn private_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
 async fn shutdown_signal(state: Arc<AppState>) {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -167,7 +189,7 @@ async fn shutdown_signal(state: Arc<AppState>) {
 }
 
 /// Serves until SIGINT or SIGTERM; requests in flight and deliveries under
-/// way finish first.
+/// way finish first, within the shutdown grace period.
 pub async fn run(state: Arc<AppState>) -> Result<(), ServeError> {
     let listener = tokio::net::TcpListener::bind(state.config.addr).await?;
     let addr = listener.local_addr()?;
@@ -177,9 +199,13 @@ pub async fn run(state: Arc<AppState>) -> Result<(), ServeError> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let deliverer = tokio::spawn(outbox::run(state.clone(), stop_rx));
     let app = api::router(state.clone());
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal(state.clone()))
-        .await?;
+    listener::serve(
+        listener,
+        app,
+        state.config.connections.clone(),
+        shutdown_signal(state.clone()),
+    )
+    .await?;
     let _ = stop_tx.send(true);
     let _ = deliverer.await;
     tracing::info!("stopped");

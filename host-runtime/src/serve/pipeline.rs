@@ -10,8 +10,9 @@ use ordex_core::model::{Exception, ExceptionEvent, ExceptionKind};
 use rusqlite::Connection;
 use serde_json::{Value, json};
 
+use super::batch_view::BatchView;
 use super::bundles::ActiveBundle;
-use super::store::intake::{context_counts, prior_attempts, same_attempt};
+use super::store::intake::same_attempt;
 use super::store::{ActionDraft, CaseFields, StoreError, TriageRecord, ts};
 
 /// An event ready for triage.
@@ -25,6 +26,8 @@ pub struct Incoming {
     pub source: &'static str,
     /// The provider's payload, kept beside the normalized event.
     pub raw: Option<String>,
+    /// sha256 of the canonical event, or of the provider payload.
+    pub content_hash: String,
 }
 
 /// Service-wide inputs to triage.
@@ -62,8 +65,11 @@ fn parse_time(v: &Value) -> Option<DateTime<Utc>> {
 }
 
 /// Evaluates `incoming` against `bundle` at `now` and builds what to store.
+/// `conn` is a read snapshot; `view` adds what the request's earlier events
+/// will have stored by the time this one is.
 pub fn triage(
     conn: &Connection,
+    view: &BatchView,
     bundle: &ActiveBundle,
     incoming: &Incoming,
     settings: &TriageSettings,
@@ -73,7 +79,7 @@ pub fn triage(
     let kind = event.exception.kind();
     let customer_id = event.customer.as_ref().map(|c| c.id.clone());
     let (open_for_customer, queue_depth) =
-        context_counts(conn, customer_id.as_deref(), &event.order.id)?;
+        view.context_counts(conn, customer_id.as_deref(), &event.order.id)?;
     let context = json!({
         "merchant_id": settings.merchant_id,
         "open_cases_for_customer": open_for_customer,
@@ -88,7 +94,7 @@ pub fn triage(
             .as_array()
             .cloned()
             .unwrap_or_default();
-        for a in prior_attempts(conn, &event.order.id)? {
+        for a in view.prior_attempts(conn, &event.order.id)? {
             if !same_attempt(&a, &current) && !history.iter().any(|h| same_attempt(h, &a)) {
                 history.push(a);
             }
@@ -202,6 +208,7 @@ pub fn triage(
         },
         event_json: incoming.value.to_string(),
         raw_payload: incoming.raw.clone(),
+        content_hash: incoming.content_hash.clone(),
         bundle_id: bundle.id.clone(),
         answer_json: triaged.answer.to_string(),
         case,

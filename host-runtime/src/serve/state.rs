@@ -33,6 +33,17 @@ pub struct AppState {
     pub _lock: std::fs::File,
 }
 
+impl AppState {
+    /// The window events' `occurred_at` must fall in, now.
+    pub fn time_window(&self) -> super::event_rules::TimeWindow {
+        super::event_rules::TimeWindow {
+            now: super::clock::now(),
+            max_age: self.config.max_event_age,
+            max_skew: self.config.max_event_skew,
+        }
+    }
+}
+
 /// The handle handlers receive.
 pub type Shared = Arc<AppState>;
 

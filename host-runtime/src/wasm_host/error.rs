@@ -17,7 +17,10 @@ pub enum WasmHostError {
     /// The module does not have the expected exports or ABI version.
     #[error("the Wasm module does not speak the ordex ABI: {0}")]
     Abi(String),
-    /// The bundle did not load in the guest.
-    #[error("the bundle does not load: {0}")]
-    Bundle(String),
+    /// The bundle did not compile in the guest: every diagnostic, with file:line:col.
+    #[error("the bundle does not load: {}", .0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "))]
+    Bundle(Vec<ordex_core::api::ErrorInfo>),
+    /// Loading the bundle ran past a limit (fuel, deadline or memory).
+    #[error("loading the bundle was stopped: {0}")]
+    LoadLimit(String),
 }

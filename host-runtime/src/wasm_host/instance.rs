@@ -1,12 +1,51 @@
 //! One instance of the host-ABI module with a bundle loaded, and the typed
 //! wrapper over its raw exports.
 
-use wasmtime::{Instance, Memory, Module, Store, StoreLimits, StoreLimitsBuilder, TypedFunc};
+use wasmtime::{
+    Instance, Memory, Module, ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder, TypedFunc,
+};
 
 use super::WasmHostError;
 
+/// The store's limits, remembering whether a memory growth was refused: the
+/// guest then aborts with a plain trap, and this says it was the memory cap.
 pub(super) struct State {
     limits: StoreLimits,
+    memory_denied: bool,
+}
+
+impl ResourceLimiter for State {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        let allowed = self.limits.memory_growing(current, desired, maximum)?;
+        self.memory_denied |= !allowed;
+        Ok(allowed)
+    }
+
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        self.limits.table_growing(current, desired, maximum)
+    }
+
+    fn instances(&self) -> usize {
+        self.limits.instances()
+    }
+
+    fn tables(&self) -> usize {
+        self.limits.tables()
+    }
+
+    fn memories(&self) -> usize {
+        self.limits.memories()
+    }
 }
 
 /// An instantiated module: store, memory and the exports ordex uses.
@@ -39,8 +78,14 @@ impl GuestInstance {
             .memories(1)
             .tables(4)
             .build();
-        let mut store = Store::new(engine, State { limits });
-        store.limiter(|s| &mut s.limits);
+        let mut store = Store::new(
+            engine,
+            State {
+                limits,
+                memory_denied: false,
+            },
+        );
+        store.limiter(|s| s);
         store
             .set_fuel(u64::MAX / 4)
             .map_err(|e| WasmHostError::Setup(e.to_string()))?;
@@ -77,6 +122,11 @@ impl GuestInstance {
             memory,
             store,
         })
+    }
+
+    /// Whether the memory cap refused a growth since the instance was made.
+    pub(super) fn memory_denied(&self) -> bool {
+        self.store.data().memory_denied
     }
 
     /// Copies `input` into the guest, calls `export`, copies the answer out

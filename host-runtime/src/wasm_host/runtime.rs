@@ -19,6 +19,10 @@ pub struct HostLimits {
     pub memory_bytes: usize,
     /// Idle instances kept for reuse.
     pub pool_size: usize,
+    /// Wasm instructions loading (compiling) a bundle in a new instance may take.
+    pub load_fuel: u64,
+    /// Wall-clock deadline for loading a bundle in a new instance.
+    pub load_deadline: Duration,
 }
 
 impl Default for HostLimits {
@@ -28,6 +32,10 @@ impl Default for HostLimits {
             deadline: Duration::from_secs(2),
             memory_bytes: 256 << 20,
             pool_size: 8,
+            // The default pack loads in about 0.2 G instructions and 70 ms:
+            // twenty times that is room for large packs, and a bound.
+            load_fuel: 4_000_000_000,
+            load_deadline: Duration::from_secs(5),
         }
     }
 }
@@ -81,27 +89,65 @@ fn engine() -> Result<Engine, WasmHostError> {
         .map_err(WasmHostError::Setup)
 }
 
-fn trap_answer(err: &wasmtime::Error, limits: &HostLimits) -> String {
-    let (code, message, hint) = match err.downcast_ref::<Trap>() {
-        Some(Trap::OutOfFuel) => (
+/// Epoch ticks of a deadline.
+fn ticks(deadline: Duration) -> u64 {
+    (deadline.as_millis() / TICK.as_millis()).max(1) as u64
+}
+
+/// Which limit stopped a guest, in words for a person; `None` for a trap
+/// that is not a limit (a bug).
+fn limit_hit(
+    err: &wasmtime::Error,
+    memory_denied: bool,
+    fuel: u64,
+    deadline: Duration,
+    memory_bytes: usize,
+) -> Option<String> {
+    if memory_denied {
+        return Some(format!(
+            "the guest ran past its {} MiB memory limit",
+            memory_bytes >> 20
+        ));
+    }
+    match err.downcast_ref::<Trap>() {
+        Some(Trap::OutOfFuel) => Some(format!("the guest ran past {fuel} Wasm instructions")),
+        Some(Trap::Interrupt) => Some(format!("the guest ran past its {deadline:?} deadline")),
+        _ => None,
+    }
+}
+
+/// The first line of a wasmtime error: its message without the guest
+/// backtrace that follows it, which is for ordex developers, not clients.
+fn headline(err: &wasmtime::Error) -> String {
+    match err.downcast_ref::<Trap>() {
+        Some(trap) => trap.to_string(),
+        None => err
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+    }
+}
+
+fn trap_answer(err: &wasmtime::Error, memory_denied: bool, limits: &HostLimits) -> String {
+    let limit = limit_hit(
+        err,
+        memory_denied,
+        limits.fuel,
+        limits.deadline,
+        limits.memory_bytes,
+    );
+    let (code, message, hint) = match limit {
+        Some(message) => (
             "limit_exceeded",
-            format!("the evaluation ran past {} Wasm instructions", limits.fuel),
-            "look for a rule that loops, or raise the host's fuel limit",
-        ),
-        Some(Trap::Interrupt) => (
-            "limit_exceeded",
-            format!("the evaluation ran past its {:?} deadline", limits.deadline),
-            "look for a rule that loops, or raise the host's deadline",
-        ),
-        Some(trap) => (
-            "runtime_trap",
-            format!("the Wasm module trapped: {trap}"),
-            "this is a bug in ordex; the instance was replaced",
+            message,
+            "look for a rule that loops or builds large values, or raise the host's limits",
         ),
         None => (
             "runtime_trap",
-            format!("the Wasm call failed: {err}"),
-            "the instance was replaced",
+            format!("the Wasm module trapped: {}", headline(err)),
+            "this is a bug in ordex; the instance was replaced",
         ),
     };
     let answer: Answer<()> = Answer::fail(ErrorInfo {
@@ -170,18 +216,45 @@ impl WasmRuntime {
     }
 
     /// A new instance with the bundle loaded (building the rules engine
-    /// inside costs millions of instructions, which is why instances are pooled).
+    /// inside costs millions of instructions, which is why instances are
+    /// pooled). Loading runs under its own fuel, deadline and the memory cap:
+    /// a bundle whose library code loops or hoards memory is refused here,
+    /// inside the sandbox, never in the host process.
     fn fresh(&self) -> Result<(GuestInstance, String), WasmHostError> {
         let mut instance =
             GuestInstance::new(&self.engine, &self.module, self.limits.memory_bytes)?;
+        instance
+            .store
+            .set_fuel(self.limits.load_fuel)
+            .map_err(|e| WasmHostError::Setup(e.to_string()))?;
+        instance
+            .store
+            .set_epoch_deadline(ticks(self.limits.load_deadline));
         let answer = instance
             .call(Export::LoadBundle, self.bundle.as_bytes())
-            .map_err(|e| WasmHostError::Bundle(e.to_string()))?;
-        let answer: serde_json::Value =
+            .map_err(|e| {
+                let denied = instance.memory_denied();
+                match limit_hit(
+                    &e,
+                    denied,
+                    self.limits.load_fuel,
+                    self.limits.load_deadline,
+                    self.limits.memory_bytes,
+                ) {
+                    Some(limit) => WasmHostError::LoadLimit(limit),
+                    None => WasmHostError::Abi(format!("loading trapped: {}", headline(&e))),
+                }
+            })?;
+        let answer: Answer<serde_json::Value> =
             serde_json::from_slice(&answer).map_err(|e| WasmHostError::Abi(e.to_string()))?;
-        match answer["ok"]["bundle_id"].as_str() {
-            Some(id) => Ok((instance, id.to_owned())),
-            None => Err(WasmHostError::Bundle(answer["errors"].to_string())),
+        match answer {
+            Answer::Success { ok, .. } => match ok["bundle_id"].as_str() {
+                Some(id) => Ok((instance, id.to_owned())),
+                None => Err(WasmHostError::Abi(
+                    "the load answer has no bundle_id".into(),
+                )),
+            },
+            Answer::Failure { errors, .. } => Err(WasmHostError::Bundle(errors)),
         }
     }
 
@@ -197,8 +270,9 @@ impl WasmRuntime {
             .store
             .set_fuel(self.limits.fuel)
             .map_err(|e| WasmHostError::Setup(e.to_string()))?;
-        let ticks = (self.limits.deadline.as_millis() / TICK.as_millis()).max(1) as u64;
-        instance.store.set_epoch_deadline(ticks);
+        instance
+            .store
+            .set_epoch_deadline(ticks(self.limits.deadline));
         let started = Instant::now();
         let result = instance.call(Export::Evaluate, call.as_bytes());
         let elapsed = started.elapsed();
@@ -213,7 +287,10 @@ impl WasmRuntime {
                 }
                 Ok((String::from_utf8_lossy(&bytes).into_owned(), stats))
             }
-            Err(e) => Ok((trap_answer(&e, &self.limits), stats)),
+            Err(e) => Ok((
+                trap_answer(&e, instance.memory_denied(), &self.limits),
+                stats,
+            )),
         }
     }
 }

@@ -40,6 +40,8 @@ impl Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_ordex"));
         cmd.current_dir(repo())
             .args(["serve", "rules", "--addr", "127.0.0.1:0", "--api-key", KEY])
+            // Fixtures carry fixed dates: keep them inside the window for good.
+            .args(["--max-event-age-days", "36500"])
             .arg("--database")
             .arg(dir.join("ordex.db"))
             .env("ORDEX_LOG", "warn")

@@ -1,11 +1,11 @@
 //! The outbox seen from the API: list, approve a proposed action, cancel, redeliver a dead one.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::blocking;
+use super::{ApiPath, ApiQuery, blocking};
 use crate::serve::clock;
 use crate::serve::error::ApiError;
 use crate::serve::state::Shared;
@@ -23,7 +23,7 @@ pub struct ListQuery {
 /// Lists actions, newest first; `before` is the last id of the previous page.
 pub async fn list(
     State(state): State<Shared>,
-    Query(q): Query<ListQuery>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
     if let Some(s) = &q.status
         && !STATUSES.contains(&s.as_str())
@@ -68,7 +68,7 @@ async fn move_action(
 /// A proposed action (from a decision routed to people) is approved for delivery.
 pub async fn approve(
     State(state): State<Shared>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Value>, ApiError> {
     move_action(state, id, &["proposed"], "pending").await
 }
@@ -76,7 +76,7 @@ pub async fn approve(
 /// An action not yet delivered is cancelled.
 pub async fn cancel(
     State(state): State<Shared>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Value>, ApiError> {
     move_action(state, id, &["proposed", "pending"], "cancelled").await
 }
@@ -84,7 +84,7 @@ pub async fn cancel(
 /// A dead-lettered action is queued again (same idempotency key).
 pub async fn redeliver(
     State(state): State<Shared>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Value>, ApiError> {
     move_action(state, id, &["dead"], "pending").await
 }

@@ -2,12 +2,12 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{blocking, read_body};
+use super::{ApiPath, ApiQuery, blocking, read_body};
 use crate::serve::clock;
 use crate::serve::error::ApiError;
 use crate::serve::state::Shared;
@@ -26,10 +26,15 @@ pub struct UploadQuery {
 /// `?activate=false`, atomically made active.
 pub async fn upload(
     State(state): State<Shared>,
-    Query(q): Query<UploadQuery>,
+    ApiQuery(q): ApiQuery<UploadQuery>,
     body: Body,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let bytes = read_body(body, state.config.max_bundle_bytes).await?;
+    let bytes = read_body(
+        body,
+        state.config.max_bundle_bytes,
+        state.config.connections.body_timeout,
+    )
+    .await?;
     let text = String::from_utf8(bytes.to_vec()).map_err(|_| ApiError::BadRequest {
         code: "input_not_utf8",
         message: "the bundle is not UTF-8".into(),
@@ -49,7 +54,7 @@ pub async fn upload(
         // The database says which bundle is active before memory does: after a
         // crash here, the restart loads the one just committed.
         if activate {
-            state.bundles.activate(prepared)?;
+            state.bundles.activate(prepared);
             tracing::info!(bundle = %id, "bundle activated");
         }
         Ok((
@@ -78,7 +83,7 @@ pub async fn active(State(state): State<Shared>) -> Result<Json<Value>, ApiError
 /// Makes a stored bundle active again (rollback); its tests run again first.
 pub async fn activate(
     State(state): State<Shared>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Value>, ApiError> {
     blocking(move || {
         let text = state.store.read(|c| bundles::get(c, &id))?;
@@ -86,7 +91,7 @@ pub async fn activate(
         state
             .store
             .write(|tx| bundles::activate(tx, &id, clock::now()))?;
-        state.bundles.activate(prepared)?;
+        state.bundles.activate(prepared);
         tracing::info!(bundle = %id, "bundle activated");
         Ok(Json(json!({ "id": id, "tests": tests, "active": true })))
     })
@@ -97,7 +102,7 @@ pub async fn activate(
 /// that evaluate it themselves (the checkout demo, edge workers).
 pub async fn get_one(
     State(state): State<Shared>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
     blocking(move || {

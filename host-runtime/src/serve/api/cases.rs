@@ -2,13 +2,13 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{blocking, json_body, read_body};
+use super::{ApiPath, ApiQuery, SMALL_BODY, blocking, json_body, read_body};
 use crate::serve::clock;
 use crate::serve::error::ApiError;
 use crate::serve::state::Shared;
@@ -56,7 +56,7 @@ fn bad(code: &'static str, message: String) -> ApiError {
 /// Lists cases (open ones by default), highest priority first or by SLA.
 pub async fn list(
     State(state): State<Shared>,
-    Query(q): Query<ListQuery>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let sort = match q.sort.as_deref().unwrap_or("priority") {
         "priority" => CaseSort::Priority,
@@ -124,7 +124,7 @@ pub async fn list(
 /// One case with its timeline, customer profile, decision and actions.
 pub async fn detail(
     State(state): State<Shared>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Value>, ApiError> {
     blocking(move || Ok(Json(state.store.read(|c| cases::detail(c, id))?))).await
 }
@@ -139,10 +139,11 @@ struct AssignBody {
 /// Assigns a case (or unassigns it with `"assignee": null`).
 pub async fn assign(
     State(state): State<Shared>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
-    let b: AssignBody = json_body(&read_body(body, 64 << 10).await?)?;
+    let b: AssignBody =
+        json_body(&read_body(body, SMALL_BODY, state.config.connections.body_timeout).await?)?;
     if b.assignee.as_deref().is_some_and(|a| a.trim().is_empty()) {
         return Err(bad(
             "input_invalid",
@@ -169,10 +170,11 @@ struct NoteBody {
 /// Adds a note to a case.
 pub async fn note(
     State(state): State<Shared>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
-    let b: NoteBody = json_body(&read_body(body, 64 << 10).await?)?;
+    let b: NoteBody =
+        json_body(&read_body(body, SMALL_BODY, state.config.connections.body_timeout).await?)?;
     if b.text.trim().is_empty() || b.author.trim().is_empty() {
         return Err(bad(
             "input_invalid",
@@ -208,10 +210,11 @@ struct ResolveBody {
 /// unless `keep_actions` is true.
 pub async fn resolve(
     State(state): State<Shared>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
-    let b: ResolveBody = json_body(&read_body(body, 64 << 10).await?)?;
+    let b: ResolveBody =
+        json_body(&read_body(body, SMALL_BODY, state.config.connections.body_timeout).await?)?;
     if !OUTCOMES.contains(&b.outcome.as_str()) {
         return Err(bad(
             "input_invalid",

@@ -2,13 +2,13 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header::CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use rusqlite::OptionalExtension;
 use serde_json::{Value, json};
 
-use super::{blocking, read_body};
+use super::{ApiPath, blocking, read_body};
 use crate::serve::error::ApiError;
 use crate::serve::intake::{ingest, read_events};
 use crate::serve::state::Shared;
@@ -41,16 +41,20 @@ pub async fn post(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let bytes = read_body(body, state.config.max_body_bytes)
-        .await
-        .inspect_err(|_| {
-            state.metrics.event("api", "rejected");
-        })?;
+    let bytes = read_body(
+        body,
+        state.config.max_body_bytes,
+        state.config.connections.body_timeout,
+    )
+    .await
+    .inspect_err(|_| {
+        state.metrics.event("api", "rejected");
+    })?;
     let ndjson = is_ndjson(&headers);
     let st = state.clone();
     let answer = blocking(move || {
-        let items =
-            read_events(&bytes, ndjson).inspect_err(|_| st.metrics.event("api", "rejected"))?;
+        let items = read_events(&bytes, ndjson, st.time_window())
+            .inspect_err(|_| st.metrics.event("api", "rejected"))?;
         ingest(&st, items)
     })
     .await?;
@@ -65,7 +69,7 @@ pub async fn post(
 /// One stored event: as normalized, the provider payload, and its decision.
 pub async fn get_one(
     State(state): State<Shared>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Value>, ApiError> {
     blocking(move || {
         state

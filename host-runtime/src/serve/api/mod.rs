@@ -4,8 +4,12 @@ mod actions;
 mod bundles;
 mod cases;
 mod events;
+mod extract;
+pub mod limits;
 mod ops;
 mod webhooks;
+
+pub use extract::{ApiPath, ApiQuery};
 
 use axum::Router;
 use axum::body::Body;
@@ -13,7 +17,7 @@ use axum::extract::{Request, State};
 use axum::http::header::AUTHORIZATION;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use hmac::{Hmac, Mac};
 use serde::de::DeserializeOwned;
 use sha2::Sha256;
@@ -22,16 +26,35 @@ use tower_http::trace::TraceLayer;
 
 use super::error::ApiError;
 
+use super::state::Shared;
+
 /// Outcomes a case can be resolved with.
 pub fn cases_outcomes() -> Vec<&'static str> {
     cases::OUTCOMES.to_vec()
 }
-use super::state::Shared;
 
-/// Every route of the service.
+/// Largest body of the small JSON requests (assign, note, resolve, actions).
+pub const SMALL_BODY: usize = 64 << 10;
+
+/// Every route of the service. Route groups have their own body limits and
+/// in-flight byte budgets, so a flood on one (say, webhooks) cannot starve
+/// another (the API's intake); keys are checked before any body is read.
 pub fn router(state: Shared) -> Router {
-    let authed = Router::new()
+    let c = &state.config;
+    let inflight = c.connections.inflight_body_bytes;
+    let body_group = |max: usize, media: &'static [&'static str]| {
+        middleware::from_fn_with_state(limits::BodyLimit::new(max, inflight, media), limits::bodies)
+    };
+    let key = || middleware::from_fn_with_state(state.clone(), require_key);
+    let events = Router::new()
         .route("/v1/events", post(events::post))
+        .route_layer(body_group(c.max_body_bytes, limits::JSON_OR_NDJSON))
+        .route_layer(key());
+    let bundles_upload = Router::new()
+        .route("/v1/bundles", get(bundles::list).post(bundles::upload))
+        .route_layer(body_group(c.max_bundle_bytes, limits::JSON))
+        .route_layer(key());
+    let authed = Router::new()
         .route("/v1/events/{id}", get(events::get_one))
         .route("/v1/cases", get(cases::list))
         .route("/v1/cases/{id}", get(cases::detail))
@@ -42,21 +65,36 @@ pub fn router(state: Shared) -> Router {
         .route("/v1/actions/{id}/approve", post(actions::approve))
         .route("/v1/actions/{id}/cancel", post(actions::cancel))
         .route("/v1/actions/{id}/redeliver", post(actions::redeliver))
-        .route("/v1/bundles", get(bundles::list).post(bundles::upload))
         .route("/v1/bundles/active", get(bundles::active))
         .route("/v1/bundles/{id}", get(bundles::get_one))
         .route("/v1/bundles/{id}/activate", post(bundles::activate))
-        .route_layer(middleware::from_fn_with_state(state.clone(), require_key));
-    // Provider webhooks authenticate with the provider's signature instead.
-    let open = Router::new()
+        .route_layer(body_group(SMALL_BODY, limits::JSON))
+        .route_layer(key());
+    // Provider webhooks authenticate with the provider's signature instead,
+    // so anyone can call them: they are rate-limited per source address.
+    let rate = limits::PerAddress::new(
+        c.connections.webhook_rate_per_sec,
+        c.connections.webhook_burst,
+    );
+    let webhooks = Router::new()
         .route("/v1/webhooks/stripe", post(webhooks::stripe))
         .route("/v1/webhooks/easypost", post(webhooks::easypost))
         .route("/v1/webhooks/aftership", post(webhooks::aftership))
+        .route_layer(body_group(c.max_body_bytes, limits::JSON))
+        .route_layer(middleware::from_fn_with_state(rate, limits::per_address));
+    let open = Router::new()
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
-        .route("/openapi.json", get(ops::openapi));
-    let mut app = authed.merge(open);
+        .route("/openapi.json", get(ops::openapi))
+        // Unknown API paths answer in JSON like every other error.
+        .route("/v1/{*rest}", any(not_found));
+    let mut app = events
+        .merge(bundles_upload)
+        .merge(authed)
+        .merge(webhooks)
+        .merge(open)
+        .method_not_allowed_fallback(method_not_allowed);
     if let Some(pkg) = &state.config.pkg {
         app = app.nest_service("/pkg", ServeDir::new(pkg));
     }
@@ -64,6 +102,23 @@ pub fn router(state: Shared) -> Router {
         app = app.fallback_service(ServeDir::new(www));
     }
     app.layer(TraceLayer::new_for_http()).with_state(state)
+}
+
+async fn not_found(req: Request) -> ApiError {
+    ApiError::NotFound(format!("route {}", req.uri().path()))
+}
+
+async fn method_not_allowed(req: Request) -> Response {
+    use axum::response::IntoResponse;
+    let body = serde_json::json!({"errors": [{
+        "code": "method_not_allowed",
+        "message": format!("{} is not allowed on {}", req.method(), req.uri().path()),
+    }]});
+    (
+        super::error::status_of("method_not_allowed"),
+        axum::Json(body),
+    )
+        .into_response()
 }
 
 /// Compares in constant time (an HMAC of each side under a fixed key), so
@@ -87,8 +142,7 @@ async fn require_key(
         .headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
+        .and_then(bearer_token);
     match presented {
         Some(key) if state.config.api_keys.iter().any(|k| same_key(k, key)) => {
             Ok(next.run(req).await)
@@ -97,23 +151,37 @@ async fn require_key(
     }
 }
 
-/// Reads a body up to `limit` bytes.
-pub async fn read_body(body: Body, limit: usize) -> Result<axum::body::Bytes, ApiError> {
-    axum::body::to_bytes(body, limit).await.map_err(|e| {
-        // axum reports the limit as an error whose source chain says so.
-        let mut too_large = false;
-        let mut cause: Option<&dyn std::error::Error> = Some(&e);
+/// The token of an `Authorization: Bearer <token>` value; the scheme is
+/// matched case-insensitively (RFC 9110, 11.1).
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim_start().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+/// Reads a body of at most `limit` bytes that must arrive within `timeout`.
+pub async fn read_body(
+    body: Body,
+    limit: usize,
+    timeout: std::time::Duration,
+) -> Result<axum::body::Bytes, ApiError> {
+    let read = axum::body::to_bytes(body, limit);
+    let result = tokio::time::timeout(timeout, read)
+        .await
+        .map_err(|_| ApiError::BodyTimeout(timeout))?;
+    result.map_err(|e| {
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&e);
         while let Some(c) = cause {
-            too_large |= c.to_string().contains("length limit");
+            if c.is::<http_body_util::LengthLimitError>() {
+                return ApiError::TooLarge { limit };
+            }
             cause = c.source();
         }
-        if too_large {
-            ApiError::TooLarge { limit }
-        } else {
-            ApiError::BadRequest {
-                code: "body_unreadable",
-                message: format!("the body could not be read: {e}"),
-            }
+        ApiError::BadRequest {
+            code: "body_unreadable",
+            message: format!("the body could not be read: {e}"),
         }
     })
 }
@@ -135,4 +203,19 @@ pub async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| ApiError::Internal(format!("worker failed: {e}")))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bearer_token;
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        assert_eq!(bearer_token("Bearer k1"), Some("k1"));
+        assert_eq!(bearer_token("bearer k1"), Some("k1"));
+        assert_eq!(bearer_token("BEARER   k1 "), Some("k1"));
+        assert_eq!(bearer_token("Basic k1"), None);
+        assert_eq!(bearer_token("Bearer "), None);
+        assert_eq!(bearer_token("Bearerk1"), None);
+    }
 }

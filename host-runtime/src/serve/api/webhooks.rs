@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use ordex_core::api::{exception_event, parse_json};
+use ordex_core::api::parse_json;
 use ordex_core::runtime::Limits;
 use serde_json::{Value, json};
 
@@ -15,8 +15,8 @@ use super::{blocking, read_body};
 use crate::serve::adapters::{self, Normalized, signature};
 use crate::serve::clock;
 use crate::serve::error::ApiError;
+use crate::serve::event_rules::admit;
 use crate::serve::intake::ingest;
-use crate::serve::pipeline::Incoming;
 use crate::serve::state::Shared;
 use crate::serve::store::intake::event_for_tracking;
 
@@ -97,7 +97,12 @@ async fn receive(
 ) -> Result<Response, ApiError> {
     let source = provider.source();
     let result = async {
-        let bytes = read_body(body, state.config.max_body_bytes).await?;
+        let bytes = read_body(
+            body,
+            state.config.max_body_bytes,
+            state.config.connections.body_timeout,
+        )
+        .await?;
         verify(&state, provider, &headers, &bytes)?;
         let text = std::str::from_utf8(&bytes)
             .map_err(|_| ApiError::BadRequest {
@@ -130,16 +135,15 @@ async fn receive(
                     adapters::carrier_event(&update, base.as_ref(), &st.config.default_currency)
                 }
             };
-            let event = exception_event(&value, "normalized")?;
-            let answer = ingest(
-                &st,
-                vec![Incoming {
-                    event,
-                    value,
-                    source,
-                    raw: Some(text),
-                }],
-            )?;
+            let incoming = admit(
+                value,
+                "normalized",
+                source,
+                Some((text, &payload)),
+                st.time_window(),
+            )
+            .map_err(|e| ApiError::Input(vec![e]))?;
+            let answer = ingest(&st, vec![incoming])?;
             let status = if answer["accepted"].as_u64().unwrap_or(0) > 0 {
                 StatusCode::CREATED
             } else {

@@ -365,14 +365,20 @@ fn require_case(conn: &Connection, id: i64) -> Result<String, StoreError> {
         .ok_or_else(|| StoreError::NotFound(format!("case {id}")))
 }
 
-/// Assigns (or, with `None`, unassigns) a case.
+/// Assigns (or, with `None`, unassigns) an open case; a closed case keeps
+/// the assignee who closed it.
 pub fn assign(
     conn: &Connection,
     id: i64,
     assignee: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    require_case(conn, id)?;
+    let status = require_case(conn, id)?;
+    if status != "open" {
+        return Err(StoreError::Conflict(format!(
+            "case {id} is {status}: a closed case cannot be reassigned"
+        )));
+    }
     conn.execute(
         "UPDATE cases SET assignee = ?2, updated_at = ?3 WHERE id = ?1",
         rusqlite::params![id, assignee, ts(now)],

@@ -46,6 +46,8 @@ pub struct TriageRecord {
     pub event_json: String,
     /// The provider payload it was normalized from.
     pub raw_payload: Option<String>,
+    /// sha256 of the canonical content (see [`crate::serve::event_id`]).
+    pub content_hash: String,
     /// The bundle that evaluated it.
     pub bundle_id: String,
     /// The answer of the triage entry (`{ok}` or `{errors}`).
@@ -92,12 +94,39 @@ pub struct RecordOutcome {
     pub actions: Vec<(i64, String, String)>,
 }
 
-/// The stored sequence number and case of an event id, if it was accepted before.
-pub fn find_event(conn: &Connection, id: &str) -> Result<Option<(i64, i64)>, StoreError> {
+/// An event id accepted before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredId {
+    /// The case it joined.
+    pub case_id: i64,
+    /// Its content hash (absent for events stored before hashes were kept).
+    pub content_hash: Option<String>,
+}
+
+/// The stored case and content hash of an event id, if it was accepted before.
+pub fn find_event(conn: &Connection, id: &str) -> Result<Option<StoredId>, StoreError> {
     Ok(conn
-        .query_row("SELECT seq, case_id FROM events WHERE id = ?1", [id], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT case_id, content_hash FROM events WHERE id = ?1",
+            [id],
+            |r| {
+                Ok(StoredId {
+                    case_id: r.get(0)?,
+                    content_hash: r.get(1)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// The open case of an order: its route.
+pub fn open_case_route(conn: &Connection, order_id: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT route FROM cases WHERE order_id = ?1 AND status = 'open'",
+            [order_id],
+            |r| r.get(0),
+        )
         .optional()?)
 }
 
@@ -111,19 +140,21 @@ pub fn prior_attempts(conn: &Connection, order_id: &str) -> Result<Vec<Value>, S
     for row in rows {
         let event: Value =
             serde_json::from_str(&row?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let ex = &event["exception"];
-        let mut attempts: Vec<Value> = ex["previous_attempts"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        attempts.push(ex["payment"].clone());
-        for a in attempts {
-            if !out.iter().any(|o| same_attempt(o, &a)) {
-                out.push(a);
-            }
-        }
+        add_attempts(&event, &mut out);
     }
     Ok(out)
+}
+
+/// Adds the attempts a payment-declined event reports (its earlier ones and
+/// its own) to `out`, without repeats.
+pub fn add_attempts(event: &Value, out: &mut Vec<Value>) {
+    let ex = &event["exception"];
+    let earlier = ex["previous_attempts"].as_array().into_iter().flatten();
+    for a in earlier.chain(std::iter::once(&ex["payment"])) {
+        if !out.iter().any(|o| same_attempt(o, a)) {
+            out.push(a.clone());
+        }
+    }
 }
 
 /// Two reports describe one attempt when they share an id, or (without ids) a time and amount.
@@ -159,7 +190,8 @@ pub fn context_counts(
     ))
 }
 
-fn route_rank(route: &str) -> u8 {
+/// How far a route takes a case from automation: a case keeps its highest.
+pub fn route_rank(route: &str) -> u8 {
     match route {
         "escalate" => 3,
         "agent" => 2,
@@ -266,8 +298,8 @@ pub fn record(conn: &Connection, r: &TriageRecord) -> Result<RecordOutcome, Stor
     };
     conn.execute(
         "INSERT INTO events(id, source, kind, order_id, customer_id, occurred_at, received_at,
-           case_id, event_json, raw_payload, tracking)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+           case_id, event_json, raw_payload, tracking, content_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             r.id,
             r.source,
@@ -280,6 +312,7 @@ pub fn record(conn: &Connection, r: &TriageRecord) -> Result<RecordOutcome, Stor
             r.event_json,
             r.raw_payload,
             r.tracking,
+            r.content_hash,
         ],
     )?;
     let seq = conn.last_insert_rowid();

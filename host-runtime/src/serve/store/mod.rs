@@ -80,6 +80,19 @@ fn connect(path: &Path, flags: OpenFlags) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
+/// Additive changes to a schema-1 file written by an earlier ordex.
+fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    let has_hash: bool = conn.query_row(
+        "SELECT COUNT(*) > 0 FROM pragma_table_info('events') WHERE name = 'content_hash'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_hash {
+        conn.execute_batch("ALTER TABLE events ADD COLUMN content_hash TEXT")?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Opens (creating when absent) the database at `path` and migrates it.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
@@ -106,6 +119,7 @@ impl Store {
             Some(v) if v == SCHEMA_VERSION => {}
             Some(found) => return Err(StoreError::Version { found }),
         }
+        migrate(&writer)?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
             readers.push(connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?);

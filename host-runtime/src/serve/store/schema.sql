@@ -19,7 +19,10 @@ CREATE TABLE IF NOT EXISTS events (
     case_id      INTEGER NOT NULL,
     tracking     TEXT,
     event_json   TEXT NOT NULL,
-    raw_payload  TEXT
+    raw_payload  TEXT,
+    -- sha256 of the canonical event (or provider payload): a reused id with
+    -- other content is refused, a replay of the same content is a duplicate.
+    content_hash TEXT
 );
 CREATE INDEX IF NOT EXISTS events_order ON events(order_id, seq);
 CREATE INDEX IF NOT EXISTS events_customer ON events(customer_id, seq);
