@@ -161,3 +161,72 @@ pub fn carrier_event(update: &CarrierUpdate, base: Option<&Value>, currency: &st
     }
     event
 }
+
+#[cfg(test)]
+mod robustness {
+    //! Provider payloads are untrusted: whatever JSON arrives (after the
+    //! signature check), the adapters answer an event, `ignored` or a typed
+    //! error, and never panic.
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    use super::{aftership, easypost, stripe};
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            any::<f64>().prop_map(|n| json!(n)),
+            "[a-z_.]{0,12}".prop_map(Value::String),
+            prop_oneof![
+                Just("payment_intent.payment_failed"),
+                Just("charge.failed"),
+                Just("invoice.payment_failed"),
+                Just("tracker.updated"),
+                Just("Exception"),
+                Just("tracking_update"),
+                Just("failure"),
+            ]
+            .prop_map(|s| Value::String(s.to_owned())),
+        ];
+        let keys = prop_oneof![
+            Just("id"),
+            Just("type"),
+            Just("data"),
+            Just("object"),
+            Just("result"),
+            Just("msg"),
+            Just("last_payment_error"),
+            Just("metadata"),
+            Just("order_id"),
+            Just("tracking_code"),
+            Just("status"),
+            Just("tag"),
+            Just("event"),
+            Just("amount"),
+            Just("currency"),
+            Just("created"),
+            Just("tracking_details"),
+            Just("checkpoints"),
+            Just("slug"),
+        ];
+        leaf.prop_recursive(5, 64, 8, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map(keys.clone().prop_map(str::to_owned), inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+        #[test]
+        fn adapters_never_panic(payload in json_value()) {
+            let _ = stripe::normalize(&payload);
+            let _ = easypost::normalize(&payload);
+            let _ = aftership::normalize(&payload);
+        }
+    }
+}
