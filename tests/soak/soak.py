@@ -81,7 +81,11 @@ def call(base, method, path, body=None, ctype="application/json", headers=None, 
         req.add_header(k, v)
     try:
         with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, json.loads(r.read() or b"null")
+            raw = r.read()
+            try:
+                return r.status, json.loads(raw or b"null")
+            except ValueError:
+                return r.status, None  # /metrics is text
     except urllib.error.HTTPError as e:
         return e.code, None
     except (urllib.error.URLError, ConnectionError, socket.timeout, OSError):
