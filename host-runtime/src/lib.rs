@@ -8,4 +8,5 @@ pub mod evaluator;
 pub mod pack_dir;
 pub mod render;
 pub mod serve;
+pub mod train;
 pub mod wasm_host;

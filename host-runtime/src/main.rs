@@ -139,6 +139,14 @@ enum Command {
         /// Pack directory (holding ordex.toml) or bundle file.
         pack: PathBuf,
     },
+    /// Train a text model for a pack (intents, carrier notes) and report how it scores.
+    Train {
+        /// What to train.
+        #[arg(value_enum)]
+        model: commands::train::ModelKind,
+        #[command(flatten)]
+        args: commands::train::TrainArgs,
+    },
     /// Run the pack's test cases.
     Test {
         /// Pack directory or bundle file.
@@ -247,6 +255,7 @@ fn main() -> ExitCode {
             &runtime,
         ),
         Command::Bundle { pack, output } => commands::bundle::run(&pack, &output),
+        Command::Train { model, args } => commands::train::run(model, &args),
         Command::Serve(args) => serve(*args),
         Command::Schema { output } => commands::schema::run(&output),
         Command::Docs { output } => commands::docs::run(output.as_deref()),

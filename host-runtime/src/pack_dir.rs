@@ -42,6 +42,7 @@ fn collect(
     root: &Path,
     dir: &Path,
     tests: &str,
+    models: &[String],
     files: &mut BTreeMap<String, String>,
 ) -> Result<(), PackError> {
     let entries = fs::read_dir(dir).map_err(|source| PackError::Io {
@@ -59,7 +60,7 @@ fn collect(
             continue;
         }
         if path.is_dir() {
-            collect(root, &path, tests, files)?;
+            collect(root, &path, tests, models, files)?;
         } else {
             let rel = path.strip_prefix(root).unwrap_or(&path);
             let key = rel
@@ -67,10 +68,10 @@ fn collect(
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            // Rules, and test cases under the manifest's test directory; examples
+            // Rules, the model files the manifest declares, and test cases under the manifest's test directory; examples
             // and notes beside the pack stay out of the bundle.
             let is_test = key.starts_with(&format!("{tests}/")) && name.ends_with(".json");
-            if name.ends_with(".rhai") || is_test {
+            if name.ends_with(".rhai") || is_test || models.contains(&key) {
                 files.insert(key, read(&path)?);
             }
         }
@@ -93,10 +94,15 @@ pub fn load(path: &Path) -> Result<Bundle, PackError> {
     let manifest = read(&manifest_path)?;
     // The test directory is read from the manifest when it parses; a manifest
     // that does not parse is reported by the compiler with its position.
-    let tests = toml::from_str::<ordex_core::runtime::Manifest>(&manifest)
-        .map(|m| m.tests.trim_end_matches('/').to_owned())
-        .unwrap_or_else(|_| "tests".to_owned());
+    let (tests, models) = toml::from_str::<ordex_core::runtime::Manifest>(&manifest)
+        .map(|m| {
+            (
+                m.tests.trim_end_matches('/').to_owned(),
+                m.models.into_values().collect(),
+            )
+        })
+        .unwrap_or_else(|_| ("tests".to_owned(), Vec::new()));
     let mut files = BTreeMap::new();
-    collect(path, path, &tests, &mut files)?;
+    collect(path, path, &tests, &models, &mut files)?;
     Ok(Bundle::from_files(manifest, files))
 }

@@ -110,6 +110,16 @@ const TRACKING: &[(&str, &str)] = &[
 ];
 const MESSAGES: &[&str] = &[
     "Where is my order?",
+    "my parcel still hasnt shown up 😤",
+    "Can I get a copy of my invoice?",
+    "Ｐｌｅａｓｅ ｃａｎｃｅｌ",
+    "Est-ce que je peux annuler ma commande ?",
+    "Wo ist meine Bestellung??",
+    "I returned it weeks ago, refund still not here!!!",
+    "card declined at checkout, help",
+    "the quick brown fox jumps over the lazy dog",
+    "🙏🙏🙏",
+    "  \n\t  ",
     "Please cancel my order",
     "I didn't order this",
     "I was charged twice",
@@ -128,6 +138,66 @@ const TIMES: &[&str] = &[
     "2027-01-01T00:00:00Z",
     "2026-11-28T03:00:00Z",
 ];
+
+/// Words the generated messages are made of: the intents' vocabulary, other
+/// scripts, emoji, digits and punctuation.
+const WORDS: &[&str] = &[
+    "where",
+    "is",
+    "my",
+    "order",
+    "cancel",
+    "refund",
+    "please",
+    "address",
+    "invoice",
+    "card",
+    "declined",
+    "package",
+    "late",
+    "when",
+    "help",
+    "account",
+    "password",
+    "return",
+    "ship",
+    "to",
+    "the",
+    "not",
+    "arrived",
+    "!!!",
+    "???",
+    "4471",
+    "1Z999AA10123456784",
+    "😡",
+    "🙂",
+    "注文",
+    "посылка",
+    "طلب",
+    "Straße",
+    "ﬁle",
+    "café",
+    "ÉCOLE",
+    "\u{200b}",
+    "don't",
+    "it's",
+];
+
+/// A customer message: a fixed one, words at random, or a 10 KB text (the
+/// models read the first 1,000 characters, so long texts must cost no more).
+fn message(rng: &mut ChaCha8Rng) -> String {
+    match rng.random_range(0..10) {
+        0..=4 => (*pick(rng, MESSAGES)).to_owned(),
+        5..=8 => (0..rng.random_range(1..30))
+            .map(|_| *pick(rng, WORDS))
+            .collect::<Vec<_>>()
+            .join(if rng.random_bool(0.8) { " " } else { "" }),
+        _ => {
+            let word = *pick(rng, WORDS);
+            format!("{word} ").repeat(10_240 / (word.len() + 1))
+        }
+    }
+}
 
 fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
     items.choose(rng).unwrap_or(&items[0])
@@ -258,7 +328,7 @@ fn exception(rng: &mut ChaCha8Rng, kind: ExceptionKind, currency: &str, day: i64
         ExceptionKind::CreditHold => {
             json!({"credit_limit_minor": 5_000_000, "exposure_minor": rng.random_range(5_000_000..9_000_000), "overdue_minor": rng.random_range(0..100_000), "days_overdue": rng.random_range(0..120)})
         }
-        ExceptionKind::CustomerMessage => json!({"channel": "email", "text": pick(rng, MESSAGES)}),
+        ExceptionKind::CustomerMessage => json!({"channel": "email", "text": message(rng)}),
     };
     e["kind"] = json!(kind.as_str());
     e

@@ -8,4 +8,5 @@ pub mod currency;
 pub mod decline;
 pub mod network;
 pub mod risk;
+pub mod text;
 pub mod time;

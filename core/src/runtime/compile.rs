@@ -39,7 +39,7 @@ pub struct CompiledPack {
     bundle: Arc<Bundle>,
 }
 
-pub(crate) fn build_engine(limits: &Limits) -> Engine {
+pub(crate) fn build_engine(limits: &Limits, models: &functions::Models) -> Engine {
     let mut engine = Engine::new();
     engine
         .set_max_operations(limits.max_operations)
@@ -60,8 +60,56 @@ pub(crate) fn build_engine(limits: &Limits) -> Engine {
     // The core has no I/O: print and debug go nowhere.
     engine.on_print(|_| {});
     engine.on_debug(|_, _, _| {});
-    functions::register(&mut engine);
+    functions::register(&mut engine, models);
     engine
+}
+
+/// Reads the models the manifest declares, with a diagnostic at the model
+/// file's line (or the manifest) for each that cannot be read.
+fn load_models(
+    manifest: &Manifest,
+    bundle: &Bundle,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> functions::Models {
+    let mut models = BTreeMap::new();
+    for (name, file) in &manifest.models {
+        let Some(text) = bundle.files.get(file) else {
+            diagnostics.push(Diagnostic {
+                code: "model_missing".to_owned(),
+                message: format!("model `{name}` names file `{file}`, which is not in the pack"),
+                location: Some(Location::Source {
+                    file: "ordex.toml".to_owned(),
+                    line: bundle
+                        .manifest
+                        .lines()
+                        .position(|l| l.trim_start().starts_with(name.as_str()))
+                        .map_or(1, |i| i + 1),
+                    col: 1,
+                }),
+                hint: Some(
+                    "train one with `ordex train … -o <file>`; paths are relative to ordex.toml"
+                        .to_owned(),
+                ),
+            });
+            continue;
+        };
+        match crate::knowledge::text::TextModel::from_text(text) {
+            Ok(model) => {
+                models.insert(name.clone(), Arc::new(model));
+            }
+            Err(e) => diagnostics.push(Diagnostic {
+                code: "model_invalid".to_owned(),
+                message: format!("model `{name}`: {}", e.message),
+                location: Some(Location::Source {
+                    file: file.clone(),
+                    line: e.line,
+                    col: 1,
+                }),
+                hint: Some("a model file is written by `ordex train`; train it again".to_owned()),
+            }),
+        }
+    }
+    Arc::new(models)
 }
 
 fn parse_diagnostic(file: &str, err: &ParseError) -> Diagnostic {
@@ -156,7 +204,8 @@ impl CompiledPack {
                 }],
             });
         }
-        let mut engine = build_engine(&manifest.limits);
+        let models = load_models(&manifest, &bundle, &mut diagnostics);
+        let mut engine = build_engine(&manifest.limits, &models);
         let tests_prefix = format!("{}/", manifest.tests.trim_end_matches('/'));
         let entry_files: Vec<&str> = manifest.entries.values().map(|e| e.file.as_str()).collect();
         let rule_files: Vec<(&String, &String)> = bundle

@@ -33,6 +33,12 @@ pub struct Manifest {
     /// sign of rules that loop.
     #[serde(default)]
     pub allow_limit_tests: bool,
+    /// Trained models by name (`intents`, `carrier_notes`, or any name
+    /// `classify(name, text)` uses) and the pack file holding each
+    /// (`ordex train` output). They travel in the bundle, so the bundle id
+    /// names the model that made a decision.
+    #[serde(default)]
+    pub models: BTreeMap<String, String>,
 }
 
 fn default_tests() -> String {

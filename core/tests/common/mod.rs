@@ -19,7 +19,10 @@ fn collect(root: &Path, dir: &Path, files: &mut BTreeMap<String, String>) {
             if path.file_name().is_some_and(|n| n != "examples") {
                 collect(root, &path, files);
             }
-        } else if path.extension().is_some_and(|e| e == "rhai" || e == "json") {
+        } else if path
+            .extension()
+            .is_some_and(|e| e == "rhai" || e == "json" || e == "model")
+        {
             let rel = path
                 .strip_prefix(root)
                 .expect("under root")

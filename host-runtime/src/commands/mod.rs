@@ -9,6 +9,7 @@ pub mod knowledge;
 pub mod schema;
 pub mod serve;
 pub mod test;
+pub mod train;
 
 use std::path::Path;
 

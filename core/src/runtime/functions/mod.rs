@@ -9,6 +9,7 @@
 
 mod address_fns;
 mod decision_fns;
+mod model_fns;
 mod payment_fns;
 mod reference;
 mod shipment_fns;
@@ -19,6 +20,7 @@ mod view_fns;
 
 use rhai::{Engine, EvalAltResult, FuncRegistration, RhaiNativeFunc};
 
+pub(crate) use model_fns::Models;
 pub use reference::reference_markdown;
 pub use time_fns::format_time;
 
@@ -54,8 +56,10 @@ pub(super) fn reg<
         .register_into_engine(engine, func);
 }
 
-/// Registers the read-only input view and every rule-author function.
-pub(crate) fn register(engine: &mut Engine) {
+/// Registers the read-only input view and every rule-author function;
+/// model functions answer from `models` (the pack's trained models).
+pub(crate) fn register(engine: &mut Engine, models: &Models) {
+    model_fns::register(engine, models);
     view_fns::register(engine);
     decision_fns::register(engine);
     time_fns::register(engine);

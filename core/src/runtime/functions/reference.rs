@@ -18,7 +18,10 @@ const ORDER: &[&str] = &[
 
 /// The reference as markdown.
 pub fn reference_markdown() -> String {
-    let engine = crate::runtime::compile::build_engine(&crate::runtime::Limits::default());
+    let engine = crate::runtime::compile::build_engine(
+        &crate::runtime::Limits::default(),
+        &Default::default(),
+    );
     let json: Value = engine
         .gen_fn_metadata_to_json(false)
         .ok()

@@ -1,0 +1,8 @@
+//! Reading what customers and carriers write: hashed text features and the
+//! linear classifiers trained on them (`ordex train`), evaluated with integer
+//! arithmetic so every runtime gives the same answer.
+
+pub mod features;
+pub mod model;
+
+pub use model::{ModelError, Prediction, Scored, SparseRows, TextModel};

@@ -1,0 +1,438 @@
+//! A linear text classifier over hashed features, stored as text in a pack
+//! (`models/*.model`) and evaluated with integer arithmetic only, so its
+//! answer is byte-identical in every runtime.
+//!
+//! The logit of class c is `bias[c] + mean over features f of w[f][c]`.
+//! Weights are quantized to i8 with one step for the model; the scores are
+//! integer sums (order cannot matter), and the softmax uses a fixed-point
+//! exponential (Q16), never platform math.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
+use super::features::{feature_hashes, tokens, word_hash};
+
+/// The format line every model file starts with.
+pub const FORMAT: &str = "ordex-text-model 1";
+
+/// Bits of the vocabulary set (word unigrams seen in training).
+pub const SEEN_BITS: u32 = 1 << 16;
+
+/// A trained classifier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextModel {
+    /// What it classifies (`intents`, `carrier_notes`).
+    pub kind: String,
+    /// Class names, in weight order.
+    pub labels: Vec<String>,
+    /// Hash buckets (a power of two).
+    pub buckets: u32,
+    /// Real value of one weight unit, Q16 (65,536 = 1.0).
+    pub step_q16: i64,
+    /// Per-class bias, in weight units.
+    pub bias: Vec<i32>,
+    /// Weights, bucket-major: `weights[bucket * labels + class]`.
+    pub weights: Vec<i8>,
+    /// Bitset of the word-unigram hashes seen in training (mod [`SEEN_BITS`]).
+    pub seen: Vec<u8>,
+    /// Below this top probability (per mille) the model abstains.
+    pub min_p_permille: u32,
+    /// Below this share of known words (per mille) the model abstains.
+    pub min_coverage_permille: u32,
+    /// Where the model came from (data, seed, split, scores): for people.
+    pub provenance: String,
+    /// The non-zero weights by bucket, built when a model is read (most
+    /// quantized weights are zero): derived data, equal for equal weights.
+    pub index: SparseRows,
+}
+
+/// Non-zero weights per bucket: `entries[starts[b]..starts[b + 1]]` holds
+/// (class, weight) of bucket b. Scoring adds the same integers as the dense
+/// matrix, fewer of them.
+#[derive(Debug, Clone, Default)]
+pub struct SparseRows {
+    starts: Vec<u32>,
+    entries: Vec<(u8, i8)>,
+}
+
+impl PartialEq for SparseRows {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl SparseRows {
+    /// Indexes a bucket-major matrix of `classes` columns.
+    pub fn build(weights: &[i8], classes: usize) -> Self {
+        let mut starts = Vec::with_capacity(weights.len() / classes.max(1) + 1);
+        let mut entries = Vec::new();
+        starts.push(0);
+        for row in weights.chunks(classes.max(1)) {
+            for (c, w) in row.iter().enumerate() {
+                if *w != 0 {
+                    entries.push((c as u8, *w));
+                }
+            }
+            starts.push(entries.len() as u32);
+        }
+        Self { starts, entries }
+    }
+}
+
+/// One class and its probability.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    /// Class name.
+    pub label: String,
+    /// Probability in basis points (0–10,000).
+    pub p_bp: u32,
+}
+
+/// What the model says about one text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prediction {
+    /// The most probable class.
+    pub label: String,
+    /// Its probability, basis points.
+    pub confidence_bp: u32,
+    /// Share of the text's words seen in training, per mille.
+    pub coverage_permille: u32,
+    /// True when the model would rather not say (low confidence, unknown words, no words).
+    pub abstained: bool,
+    /// The three most probable classes.
+    pub top: Vec<Scored>,
+}
+
+/// A model file that cannot be read: the line and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct ModelError {
+    /// 1-based line.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// e^x for x ≤ 0 in Q16, with integers only (2^(x·log2 e), the fraction by a
+/// fifth-order series; relative error below 1e-5).
+pub fn exp_q16(x: i64) -> i64 {
+    if x <= -24 * 65_536 {
+        return 0;
+    }
+    let x = x.min(0);
+    let t = x * 94_548 / 65_536; // × log2(e)
+    let k = t.div_euclid(65_536);
+    let f = t.rem_euclid(65_536);
+    let u = f * 45_426 / 65_536; // × ln 2: 2^(f) = e^(u)
+    let u2 = (u * u) >> 16;
+    let u3 = (u2 * u) >> 16;
+    let u4 = (u3 * u) >> 16;
+    let u5 = (u4 * u) >> 16;
+    let e = 65_536 + u + u2 / 2 + u3 / 6 + u4 / 24 + u5 / 120;
+    e >> (-k).min(62)
+}
+
+impl TextModel {
+    /// Integer class scores of a text: n × logit, in weight units.
+    fn scores(&self, feats: &[u32]) -> Vec<i64> {
+        let classes = self.labels.len();
+        // i32 sums: at most 4,000 features × 127, far inside i32.
+        let mut sums = vec![0i32; classes];
+        let mask = self.buckets - 1;
+        if self.index.starts.is_empty() {
+            for f in feats {
+                let start = (f & mask) as usize * classes;
+                let row = &self.weights[start..start + classes];
+                for (s, w) in sums.iter_mut().zip(row) {
+                    *s += i32::from(*w);
+                }
+            }
+        } else {
+            let SparseRows { starts, entries } = &self.index;
+            for f in feats {
+                let b = (f & mask) as usize;
+                for (c, w) in &entries[starts[b] as usize..starts[b + 1] as usize] {
+                    sums[*c as usize] += i32::from(*w);
+                }
+            }
+        }
+        let n = feats.len() as i64;
+        self.bias
+            .iter()
+            .zip(&sums)
+            .map(|(b, s)| i64::from(*b) * n + i64::from(*s))
+            .collect()
+    }
+
+    /// Share of the text's words seen in training, per mille.
+    fn coverage(&self, words: &[String]) -> u32 {
+        if words.is_empty() {
+            return 0;
+        }
+        let known = words
+            .iter()
+            .filter(|w| {
+                let bit = word_hash(w) % SEEN_BITS;
+                self.seen[(bit / 8) as usize] & (1 << (bit % 8)) != 0
+            })
+            .count();
+        (known * 1000 / words.len()) as u32
+    }
+
+    /// Classifies `text`.
+    pub fn predict(&self, text: &str) -> Prediction {
+        let words = tokens(text);
+        let feats = feature_hashes(&words);
+        let coverage_permille = self.coverage(&words);
+        let probs: Vec<u32> = if feats.is_empty() {
+            // No words: every class alike.
+            vec![10_000 / self.labels.len().max(1) as u32; self.labels.len()]
+        } else {
+            let n = feats.len() as i64;
+            let z = self.scores(&feats);
+            let top = z.iter().copied().max().unwrap_or(0);
+            let e: Vec<i64> = z
+                .iter()
+                .map(|zc| exp_q16((zc - top) * self.step_q16 / n))
+                .collect();
+            let sum: i64 = e.iter().sum::<i64>().max(1);
+            e.iter().map(|ec| (ec * 10_000 / sum) as u32).collect()
+        };
+        // Highest first; ties by class order, so the answer never depends on a sort's stability.
+        let mut order: Vec<usize> = (0..probs.len()).collect();
+        order.sort_by(|a, b| probs[*b].cmp(&probs[*a]).then(a.cmp(b)));
+        let top: Vec<Scored> = order
+            .iter()
+            .take(3)
+            .map(|i| Scored {
+                label: self.labels[*i].clone(),
+                p_bp: probs[*i],
+            })
+            .collect();
+        let (label, confidence_bp) = top
+            .first()
+            .map_or((String::new(), 0), |s| (s.label.clone(), s.p_bp));
+        Prediction {
+            abstained: feats.is_empty()
+                || confidence_bp < self.min_p_permille * 10
+                || coverage_permille < self.min_coverage_permille,
+            label,
+            confidence_bp,
+            coverage_permille,
+            top,
+        }
+    }
+
+    /// The model as the text file a pack carries.
+    pub fn to_text(&self) -> String {
+        let bias: Vec<String> = self.bias.iter().map(i32::to_string).collect();
+        let weights: Vec<u8> = self.weights.iter().map(|w| *w as u8).collect();
+        format!(
+            "{FORMAT}\nkind {}\nlabels {}\nbuckets {}\nstep_q16 {}\nmin_p_permille {}\nmin_coverage_permille {}\nbias {}\nseen {}\nweights {}\nprovenance {}\n",
+            self.kind,
+            self.labels.join(","),
+            self.buckets,
+            self.step_q16,
+            self.min_p_permille,
+            self.min_coverage_permille,
+            bias.join(","),
+            STANDARD.encode(&self.seen),
+            STANDARD.encode(&weights),
+            self.provenance.replace('\n', " "),
+        )
+    }
+
+    /// Reads a model file, naming the line of any problem.
+    pub fn from_text(text: &str) -> Result<Self, ModelError> {
+        let err = |line: usize, message: String| ModelError { line, message };
+        let mut lines = text.lines().enumerate();
+        match lines.next() {
+            Some((_, l)) if l.trim() == FORMAT => {}
+            _ => return Err(err(1, format!("the first line must be `{FORMAT}`"))),
+        }
+        let mut fields: std::collections::BTreeMap<&str, (usize, &str)> = Default::default();
+        for (i, l) in lines {
+            if l.trim().is_empty() {
+                continue;
+            }
+            let (k, v) = l.split_once(' ').unwrap_or((l, ""));
+            fields.insert(k, (i + 1, v.trim()));
+        }
+        let get = |k: &str| {
+            fields
+                .get(k)
+                .copied()
+                .ok_or_else(|| err(1, format!("missing field `{k}`")))
+        };
+        let num = |k: &str| -> Result<i64, ModelError> {
+            let (line, v) = get(k)?;
+            v.parse()
+                .map_err(|_| err(line, format!("`{k}` must be an integer")))
+        };
+        let labels: Vec<String> = get("labels")?
+            .1
+            .split(',')
+            .map(str::to_owned)
+            .filter(|s| !s.is_empty())
+            .collect();
+        if labels.len() < 2 {
+            return Err(err(
+                get("labels")?.0,
+                "a model needs two labels or more".into(),
+            ));
+        }
+        let buckets = num("buckets")?;
+        if !(2..=1 << 22).contains(&buckets) || buckets & (buckets - 1) != 0 {
+            return Err(err(
+                get("buckets")?.0,
+                "buckets must be a power of two up to 4,194,304".into(),
+            ));
+        }
+        let (bias_line, bias_text) = get("bias")?;
+        let bias: Vec<i32> = bias_text
+            .split(',')
+            .map(|b| b.trim().parse())
+            .collect::<Result<_, _>>()
+            .map_err(|_| {
+                err(
+                    bias_line,
+                    "bias must be integers separated by commas".into(),
+                )
+            })?;
+        if bias.len() != labels.len() {
+            return Err(err(
+                bias_line,
+                format!("{} biases for {} labels", bias.len(), labels.len()),
+            ));
+        }
+        let decode = |k: &str| -> Result<Vec<u8>, ModelError> {
+            let (line, v) = get(k)?;
+            STANDARD
+                .decode(v)
+                .map_err(|e| err(line, format!("`{k}` is not base64: {e}")))
+        };
+        let seen = decode("seen")?;
+        if seen.len() != (SEEN_BITS / 8) as usize {
+            return Err(err(
+                get("seen")?.0,
+                format!("`seen` must hold {} bytes", SEEN_BITS / 8),
+            ));
+        }
+        let weights: Vec<i8> = decode("weights")?.into_iter().map(|b| b as i8).collect();
+        if weights.len() != buckets as usize * labels.len() {
+            return Err(err(
+                get("weights")?.0,
+                format!(
+                    "{} weights; buckets × labels is {}",
+                    weights.len(),
+                    buckets as usize * labels.len()
+                ),
+            ));
+        }
+        let step_q16 = num("step_q16")?;
+        if !(1..=1 << 24).contains(&step_q16) {
+            return Err(err(get("step_q16")?.0, "step_q16 out of range".into()));
+        }
+        let permille = |k: &str| -> Result<u32, ModelError> {
+            let v = num(k)?;
+            u32::try_from(v)
+                .ok()
+                .filter(|v| *v <= 1000)
+                .ok_or_else(|| err(1, format!("`{k}` must be 0–1000")))
+        };
+        if labels.len() > 256 {
+            return Err(err(
+                get("labels")?.0,
+                "a model holds at most 256 labels".into(),
+            ));
+        }
+        let index = SparseRows::build(&weights, labels.len());
+        Ok(Self {
+            index,
+            kind: get("kind")?.1.to_owned(),
+            labels,
+            buckets: buckets as u32,
+            step_q16,
+            bias,
+            weights,
+            seen,
+            min_p_permille: permille("min_p_permille")?,
+            min_coverage_permille: permille("min_coverage_permille")?,
+            provenance: fields.get("provenance").map_or("", |f| f.1).to_owned(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toy() -> TextModel {
+        // Two classes; "cancel" pushes class 0, "where" class 1.
+        let buckets = 1 << 10;
+        let mut weights = vec![0i8; buckets * 2];
+        let mut seen = vec![0u8; (SEEN_BITS / 8) as usize];
+        for (word, class) in [("cancel", 0usize), ("where", 1)] {
+            for f in feature_hashes(&tokens(word)) {
+                let row = (f as usize & (buckets - 1)) * 2;
+                weights[row + class] = 100;
+            }
+            let bit = word_hash(word) % SEEN_BITS;
+            seen[(bit / 8) as usize] |= 1 << (bit % 8);
+        }
+        TextModel {
+            kind: "intents".into(),
+            labels: vec!["cancel_order".into(), "track_order".into()],
+            buckets: buckets as u32,
+            step_q16: 655, // 0.01 per unit
+            bias: vec![0, 0],
+            weights,
+            seen,
+            min_p_permille: 600,
+            min_coverage_permille: 500,
+            provenance: "toy".into(),
+            index: SparseRows::default(),
+        }
+    }
+
+    #[test]
+    fn the_fixed_point_exponential_is_close_to_e() {
+        for x in [0.0f64, -0.1, -0.5, -1.0, -2.5, -7.0, -15.0] {
+            let got = exp_q16((x * 65_536.0) as i64) as f64 / 65_536.0;
+            assert!((got - x.exp()).abs() < 2e-4, "e^{x}: {got} vs {}", x.exp());
+        }
+        assert_eq!(exp_q16(-30 * 65_536), 0);
+    }
+
+    #[test]
+    fn predicts_abstains_and_round_trips() {
+        let m = toy();
+        let p = m.predict("please CANCEL");
+        assert_eq!(p.label, "cancel_order");
+        assert!(p.confidence_bp > 6000, "{p:?}");
+        assert_eq!(p.top.len(), 2);
+        assert!(m.predict("where").label == "track_order");
+        // Unknown words, no words: abstain.
+        assert!(m.predict("quantum chromodynamics lecture").abstained);
+        assert!(m.predict("").abstained && m.predict("🙂🙂").abstained);
+        let again = TextModel::from_text(&m.to_text()).expect("round trip");
+        assert_eq!(again, m);
+        // The sparse rows of a read model score exactly as the dense matrix.
+        for text in [
+            "please CANCEL",
+            "where",
+            "cancel where where",
+            "nothing known",
+        ] {
+            assert_eq!(again.predict(text), m.predict(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn broken_files_name_the_line() {
+        let text = toy().to_text().replace("bias 0,0", "bias 0,x");
+        let e = TextModel::from_text(&text).expect_err("bad bias");
+        assert_eq!(e.line, 8, "{e}");
+        assert!(TextModel::from_text("nonsense").is_err());
+    }
+}
