@@ -14,6 +14,7 @@ const ORDER: &[&str] = &[
     "Shipments",
     "Time",
     "Text",
+    "Models",
 ];
 
 /// The reference as markdown.
