@@ -3,36 +3,21 @@
 use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header::CONTENT_TYPE};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rusqlite::OptionalExtension;
 use serde_json::{Value, json};
 
+use super::limits::{JSON_OR_NDJSON, media_type};
 use super::{ApiPath, blocking, read_body};
 use crate::serve::error::ApiError;
 use crate::serve::intake::{ingest, read_events};
 use crate::serve::state::Shared;
 
+/// Whether the body is NDJSON (any media type the events route takes but JSON).
 fn is_ndjson(headers: &HeaderMap) -> bool {
-    headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .is_some_and(|v| {
-            matches!(
-                v.as_str(),
-                "application/x-ndjson"
-                    | "application/ndjson"
-                    | "application/jsonl"
-                    | "application/x-jsonlines"
-            )
-        })
+    media_type(headers)
+        .is_some_and(|m| m != "application/json" && JSON_OR_NDJSON.contains(&m.as_str()))
 }
 
 /// Accepts events; answers 201 when any was new, 200 when all were replays.

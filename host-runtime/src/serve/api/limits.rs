@@ -61,8 +61,8 @@ impl BodyLimit {
 }
 
 /// The media type of `Content-Type`, lower-cased, without parameters.
-pub fn media_type(req: &Request) -> Option<String> {
-    req.headers()
+pub fn media_type(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(|v| {
@@ -75,7 +75,7 @@ pub fn media_type(req: &Request) -> Option<String> {
 }
 
 fn check_media(req: &Request, allowed: &[&str]) -> Result<(), ApiError> {
-    match media_type(req) {
+    match media_type(req.headers()) {
         Some(m) if allowed.contains(&m.as_str()) => Ok(()),
         found => Err(ApiError::UnsupportedMediaType(format!(
             "the body's Content-Type is {}; send one of {}",
