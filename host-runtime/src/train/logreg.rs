@@ -123,6 +123,9 @@ pub fn train(
     Ok(quantize(labels, buckets, &w, &b, seen, options))
 }
 
+/// Quantized weights at most this far from zero become zero.
+const PRUNE: f64 = 3.0;
+
 /// i8 weights with one step for the model (the largest weight is ±127).
 fn quantize(
     labels: Vec<String>,
@@ -140,9 +143,14 @@ fn quantize(
         buckets,
         step_q16: ((step * 65_536.0).round() as i64).max(1),
         bias: b.iter().map(|x| (x / step).round() as i32).collect(),
+        // Weights within ±PRUNE steps of zero are dropped: they barely move a
+        // score, and the sparse rows the core scores with skip zeros.
         weights: w
             .iter()
-            .map(|x| (x / step).round().clamp(-127.0, 127.0) as i8)
+            .map(|x| {
+                let q = (x / step).round().clamp(-127.0, 127.0);
+                if q.abs() <= PRUNE { 0 } else { q as i8 }
+            })
             .collect(),
         seen,
         min_p_permille: options.min_p_permille,
