@@ -116,3 +116,96 @@ fn ordex_train_reproduces_the_shipped_model_and_reaches_the_aim() {
         "retraining does not reproduce rules/models/intents.model: run bash scripts/train-models"
     );
 }
+
+fn default_pack_with_entry(entry: &str, source: &str) -> ordex_core::api::Engine {
+    let mut bundle = ordex_host::pack_dir::load(&repo().join("rules")).expect("default pack");
+    // Every rule file stays a library the probe entry can call.
+    let manifest: String = bundle
+        .manifest
+        .split("\n[")
+        .filter(|section| !section.starts_with("entries."))
+        .collect::<Vec<_>>()
+        .join("\n[");
+    bundle.manifest = format!("{manifest}\n[entries.{entry}]\nfile = \"{entry}.rhai\"\n");
+    bundle.files.retain(|path, _| !path.starts_with("tests/"));
+    bundle
+        .files
+        .insert(format!("{entry}.rhai"), source.to_owned());
+    let bundle = ordex_core::runtime::Bundle::from_files(bundle.manifest, bundle.files);
+    ordex_core::api::Engine::from_bundle(bundle).expect("probe pack compiles")
+}
+
+#[test]
+fn the_carrier_note_model_reads_held_out_notes_far_better_than_the_keyword_rules() {
+    let rows = read_csv(
+        &repo().join("tests/data/carrier_notes_heldout.csv"),
+        "text",
+        "label",
+    )
+    .expect("held-out notes");
+    assert!(rows.len() >= 80);
+    let text =
+        std::fs::read_to_string(repo().join("rules/models/carrier_notes.model")).expect("model");
+    let model = TextModel::from_text(&text).expect("reads");
+    let e = evaluate(&model, &rows);
+    // Side by side, in one run: the default pack's keyword rules on the same notes.
+    let engine = default_pack_with_entry(
+        "kw",
+        "fn kw(input, ctx) { triage::carrier_keywords(normalize_text(input.text), \"other\") }",
+    );
+    let mut keyword_right = 0;
+    for r in &rows {
+        let call = serde_json::json!({"entry": "kw", "now": "2026-11-27T10:00:00Z", "input": {"text": r.text}});
+        let answer: serde_json::Value = serde_json::from_str(&ordex_core::api::evaluate_json_str(
+            &engine,
+            &call.to_string(),
+        ))
+        .expect("json");
+        if answer["ok"] == r.label.as_str() {
+            keyword_right += 1;
+        }
+    }
+    let keywords = f64::from(keyword_right) / rows.len() as f64;
+    eprintln!(
+        "held-out carrier notes: model {:.3} (abstained {:.1}%), keywords {keywords:.3}",
+        e.accuracy,
+        e.abstained * 100.0
+    );
+    assert!(e.accuracy >= 0.85, "model accuracy {:.3}", e.accuracy);
+    assert!(
+        e.accuracy >= keywords + 0.3,
+        "model {:.3} vs keywords {keywords:.3}",
+        e.accuracy
+    );
+}
+
+#[test]
+fn ordex_train_reproduces_the_shipped_carrier_note_model() {
+    let rows = read_csv(
+        &repo().join("rules/models/carrier_notes.csv"),
+        "text",
+        "label",
+    )
+    .expect("notes");
+    let options = TrainOptions {
+        kind: "carrier_notes".into(),
+        buckets: 4096,
+        epochs: 400,
+        learning_rate: 40.0,
+        l2: 1e-4,
+        seed: 7,
+        min_p_permille: 350,
+        min_coverage_permille: 500,
+        provenance: String::new(),
+    };
+    // `--test-share 0`: every row trains; the split keeps the seeded order.
+    let (train_set, _) = stratified_split(&rows, 0.0, 7);
+    let model = train(&train_set, &options, &mut |_, _, _| {}).expect("trains");
+    let text =
+        std::fs::read_to_string(repo().join("rules/models/carrier_notes.model")).expect("model");
+    let shipped = TextModel::from_text(&text).expect("reads");
+    assert!(
+        model.weights == shipped.weights && model.bias == shipped.bias,
+        "retraining does not reproduce rules/models/carrier_notes.model: run bash scripts/train-models"
+    );
+}

@@ -175,15 +175,21 @@ pub fn run(kind: ModelKind, a: &TrainArgs) -> Result<ExitCode, Box<dyn std::erro
     }
     std::fs::write(&a.output, &text)?;
     let picture = a.output.with_extension("confusion.svg");
-    std::fs::write(
-        &picture,
-        svg::confusion_matrix(
-            &model.labels,
-            &eval.matrix,
-            &format!("{} on the held-out {} texts", opts.kind, test_set.len()),
-        ),
-    )?;
-    print!("{}", report(&eval));
+    if !test_set.is_empty() {
+        std::fs::write(
+            &picture,
+            svg::confusion_matrix(
+                &model.labels,
+                &eval.matrix,
+                &format!("{} on the held-out {} texts", opts.kind, test_set.len()),
+            ),
+        )?;
+    }
+    if test_set.is_empty() {
+        println!("no held-out split (--test-share 0): see the --score files below");
+    } else {
+        print!("{}", report(&eval));
+    }
     let gz = gzip_len(text.as_bytes());
     println!(
         "\nmodel: {} ({} labels, {} bytes, {} gzip); confusion matrix: {}; {:.1} s",
@@ -208,6 +214,17 @@ pub fn run(kind: ModelKind, a: &TrainArgs) -> Result<ExitCode, Box<dyn std::erro
         );
         for (t, p, n) in e.confusions.iter().take(8) {
             println!("  {t} → {p}: {n}");
+        }
+        if test_set.is_empty() {
+            // No split of its own: the first scored file is the held-out set.
+            std::fs::write(
+                &picture,
+                svg::confusion_matrix(
+                    &model.labels,
+                    &e.matrix,
+                    &format!("{} on {} ({} texts)", opts.kind, file.display(), rows.len()),
+                ),
+            )?;
         }
     }
     if a.leave_one_out {
