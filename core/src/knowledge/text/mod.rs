@@ -2,6 +2,7 @@
 //! linear classifiers trained on them (`ordex train`), evaluated with integer
 //! arithmetic so every runtime gives the same answer.
 
+pub mod entities;
 pub mod features;
 pub mod model;
 

@@ -2,6 +2,9 @@
 
 use rhai::{Dynamic, Engine};
 
+use crate::knowledge::text::entities::entities;
+use crate::runtime::View;
+
 use super::reg;
 
 const S: &str = "Text";
@@ -38,7 +41,64 @@ pub(super) fn mentions(text: &str, words: &[Dynamic]) -> bool {
         })
 }
 
+/// A member of `ctx` (a map, or a read-only view) as JSON.
+fn member(ctx: &Dynamic, key: &str) -> serde_json::Value {
+    if let Some(view) = ctx.read_lock::<View>() {
+        return view.value()[key].clone();
+    }
+    if let Some(map) = ctx.read_lock::<rhai::Map>()
+        && let Some(v) = map.get(key)
+    {
+        if let Some(view) = v.read_lock::<View>() {
+            return view.value().clone();
+        }
+        return crate::runtime::to_json(v).unwrap_or_default();
+    }
+    serde_json::Value::Null
+}
+
+/// `entities(text, ctx)`: what the text mentions, as maps for rules.
+fn entities_of(text: &str, ctx: &Dynamic) -> super::Res<rhai::Array> {
+    let now = member(ctx, "now")
+        .as_str()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .ok_or("entities(text, ctx) needs the ctx the entry received (its `now`)")?;
+    let prefixes: Vec<String> = member(ctx, "params")["order_number_prefixes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.as_str().map(str::to_owned))
+        .collect();
+    Ok(entities(text, now, &prefixes)
+        .into_iter()
+        .map(|e| {
+            let mut m = rhai::Map::new();
+            m.insert("kind".into(), e.kind.into());
+            m.insert("text".into(), e.text.into());
+            m.insert("value".into(), e.value.into());
+            m.insert(
+                "detail".into(),
+                e.detail.map_or(Dynamic::UNIT, Dynamic::from),
+            );
+            m.into()
+        })
+        .collect())
+}
+
 pub(super) fn register(engine: &mut Engine) {
+    reg(
+        engine,
+        S,
+        "entities",
+        &["text: &str", "ctx: Map", "Array"],
+        "What a message mentions, in order: `[#{kind, text, value, detail}]`. Kinds: `tracking_number` (only when its check digit\nverifies: UPS 1Z, USPS IMpb, FedEx Express, DHL Express, UPU S10 such as Royal Mail; `detail` is the carrier),\n`order_number` (`#4471`, \"order 4471\", \"order no. 4471\", or `ctx.params.order_number_prefixes` such as `[\"ORD-\"]`),\n`email`, `phone` (`value` is the digits), `amount` (`value` in hundredths, `detail` the currency: `$12.50`, `12.50 EUR`),\nand `date` (`YYYY-MM-DD` for today, tomorrow, yesterday, \"by Friday\" and ISO dates, relative to `ctx.now`; other dates are\nleft alone as ambiguous). Reads the first 1,000 characters.",
+        |text: &str, ctx: rhai::Map| entities_of(text, &Dynamic::from_map(ctx)),
+    );
+    // Generic entries receive ctx as a read-only view.
+    engine.register_fn("entities", |text: &str, ctx: View| {
+        entities_of(text, &Dynamic::from(ctx))
+    });
     reg(
         engine,
         S,
