@@ -213,7 +213,15 @@ fn weekday(word: &str) -> Option<Weekday> {
 /// Everything `text` mentions (its first 1,000 characters), in order.
 /// `order_prefixes` are the merchant's order-number prefixes (`ORD-`), read
 /// from `[params]`; numbers after "order", "order no." or "#" count too.
-pub fn entities(text: &str, now: DateTime<Utc>, order_prefixes: &[String]) -> Vec<Entity> {
+/// Postal codes are looked for only when `country` says whose format to
+/// check them against (Google's address data): alone, a number is no
+/// postal code.
+pub fn entities(
+    text: &str,
+    now: DateTime<Utc>,
+    order_prefixes: &[String],
+    country: Option<&str>,
+) -> Vec<Entity> {
     let text: String = text.chars().take(super::features::MAX_CHARS).collect();
     let ws = words(&text);
     let mut out: Vec<Entity> = Vec::new();
@@ -332,6 +340,20 @@ pub fn entities(text: &str, now: DateTime<Utc>, order_prefixes: &[String]) -> Ve
                     detail: None,
                 },
             );
+        } else if let Some(cc) = country
+            && let Some((written, code, words_used)) = postal(&text, &ws, i, cc)
+        {
+            push(
+                &mut out,
+                Entity {
+                    kind: "postal_code",
+                    text: written,
+                    value: code,
+                    detail: Some(cc.to_ascii_uppercase()),
+                },
+            );
+            i += words_used;
+            continue;
         } else if let Some((written, digits, end)) = phone(&text, start) {
             push(
                 &mut out,
@@ -350,6 +372,31 @@ pub fn entities(text: &str, now: DateTime<Utc>, order_prefixes: &[String]) -> Ve
         i += 1;
     }
     out
+}
+
+/// A postal code of `country` at word `i`: two words first (`SW1A 1AA`,
+/// `K1A 0B1`), then one. Words must hold a digit, so city names never match.
+fn postal(
+    text: &str,
+    ws: &[(usize, &str)],
+    i: usize,
+    country: &str,
+) -> Option<(String, String, usize)> {
+    let (start, w) = ws[i];
+    if let Some(&(s2, w2)) = ws.get(i + 1)
+        && &text[start + w.len()..s2] == " "
+    {
+        let pair = format!("{w} {w2}");
+        if pair.bytes().any(|b| b.is_ascii_digit())
+            && let Some(code) = crate::knowledge::address::normalize_postal(country, &pair)
+        {
+            return Some((pair, code, 2));
+        }
+    }
+    if !w.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    crate::knowledge::address::normalize_postal(country, w).map(|code| (w.to_owned(), code, 1))
 }
 
 /// `#4471`, a number after "order"/"order no."/"order number", or a word
@@ -495,7 +542,7 @@ mod tests {
     #[test]
     fn a_message_yields_its_entities() {
         let text = "Hi, order #4471 (tracking 9400 1112 0108 0805 4830 16) was $129.99 — email me at Ana.B@Example.com or call +1 (555) 010-2030 by Friday. Also ORD-88231 for 12.50 EUR.";
-        let found = entities(text, now(), &["ORD-".to_owned()]);
+        let found = entities(text, now(), &["ORD-".to_owned()], None);
         let get = |kind: &str| -> Vec<(String, Option<String>)> {
             found
                 .iter()
@@ -530,11 +577,41 @@ mod tests {
             "I have 3 items and friday was fun; 03/04 maybe; call 12",
             now(),
             &[],
+            None,
         );
         assert!(found.is_empty(), "{found:?}");
-        let found = entities("order 4471 tomorrow", now(), &[]);
+        let found = entities("order 4471 tomorrow", now(), &[], None);
         assert_eq!(found.len(), 2);
         assert_eq!(found[1].value, "2026-11-28");
-        assert!(entities(&"9".repeat(5000), now(), &[]).len() <= MAX_ENTITIES);
+        assert!(entities(&"9".repeat(5000), now(), &[], None).len() <= MAX_ENTITIES);
+    }
+
+    #[test]
+    fn postal_codes_are_checked_against_the_country_format() {
+        let codes = |text: &str, country: Option<&str>| -> Vec<String> {
+            entities(text, now(), &[], country)
+                .into_iter()
+                .filter(|e| e.kind == "postal_code")
+                .map(|e| e.value)
+                .collect()
+        };
+        assert_eq!(
+            codes(
+                "I moved to 10 Downing St, London sw1a 2aa last week",
+                Some("GB")
+            ),
+            ["SW1A 2AA"]
+        );
+        assert!(
+            codes(
+                "new address: 455 Lake Shore Dr, Chicago IL 60611",
+                Some("US")
+            )
+            .contains(&"60611".to_owned())
+        );
+        // Without a country, no number is taken for a postal code.
+        assert!(codes("Chicago IL 60611", None).is_empty());
+        // A German code is not a UK one.
+        assert!(codes("10115 Berlin", Some("GB")).is_empty());
     }
 }

@@ -58,7 +58,7 @@ fn member(ctx: &Dynamic, key: &str) -> serde_json::Value {
 }
 
 /// `entities(text, ctx)`: what the text mentions, as maps for rules.
-fn entities_of(text: &str, ctx: &Dynamic) -> super::Res<rhai::Array> {
+fn entities_of(text: &str, ctx: &Dynamic, country: Option<&str>) -> super::Res<rhai::Array> {
     let now = member(ctx, "now")
         .as_str()
         .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
@@ -70,7 +70,7 @@ fn entities_of(text: &str, ctx: &Dynamic) -> super::Res<rhai::Array> {
         .flatten()
         .filter_map(|p| p.as_str().map(str::to_owned))
         .collect();
-    Ok(entities(text, now, &prefixes)
+    Ok(entities(text, now, &prefixes, country)
         .into_iter()
         .map(|e| {
             let mut m = rhai::Map::new();
@@ -93,11 +93,24 @@ pub(super) fn register(engine: &mut Engine) {
         "entities",
         &["text: &str", "ctx: Map", "Array"],
         "What a message mentions, in order: `[#{kind, text, value, detail}]`. Kinds: `tracking_number` (only when its check digit\nverifies: UPS 1Z, USPS IMpb, FedEx Express, DHL Express, UPU S10 such as Royal Mail; `detail` is the carrier),\n`order_number` (`#4471`, \"order 4471\", \"order no. 4471\", or `ctx.params.order_number_prefixes` such as `[\"ORD-\"]`),\n`email`, `phone` (`value` is the digits), `amount` (`value` in hundredths, `detail` the currency: `$12.50`, `12.50 EUR`),\nand `date` (`YYYY-MM-DD` for today, tomorrow, yesterday, \"by Friday\" and ISO dates, relative to `ctx.now`; other dates are\nleft alone as ambiguous). Reads the first 1,000 characters.",
-        |text: &str, ctx: rhai::Map| entities_of(text, &Dynamic::from_map(ctx)),
+        |text: &str, ctx: rhai::Map| entities_of(text, &Dynamic::from_map(ctx), None),
+    );
+    reg(
+        engine,
+        S,
+        "entities",
+        &["text: &str", "ctx: Map", "country: &str", "Array"],
+        "As `entities(text, ctx)`, and `postal_code`s valid in `country` (ISO 3166 code; Google's address data), with the\ncountry's canonical spelling as `value` (\"sw1a 2aa\" → \"SW1A 2AA\").",
+        |text: &str, ctx: rhai::Map, country: &str| {
+            entities_of(text, &Dynamic::from_map(ctx), Some(country))
+        },
     );
     // Generic entries receive ctx as a read-only view.
     engine.register_fn("entities", |text: &str, ctx: View| {
-        entities_of(text, &Dynamic::from(ctx))
+        entities_of(text, &Dynamic::from(ctx), None)
+    });
+    engine.register_fn("entities", |text: &str, ctx: View, country: &str| {
+        entities_of(text, &Dynamic::from(ctx), Some(country))
     });
     reg(
         engine,
