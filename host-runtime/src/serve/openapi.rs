@@ -91,7 +91,7 @@ pub fn document() -> Value {
             false,
             Some(json!({ "application/json": { "schema": { "type": "object" } } })),
             ("201", intake.clone()),
-            &["401", "413", "422", "503"],
+            &["401", "408", "409", "413", "415", "422", "429", "503"],
         );
         o["parameters"] = json!([{ "name": header, "in": "header", "required": true, "schema": { "type": "string" } }]);
         json!({ "post": o })
@@ -111,14 +111,14 @@ pub fn document() -> Value {
         .map(|n| json!({ "name": n, "in": "query", "required": false, "schema": { "type": "string" } }))
         .collect::<Vec<_>>());
     let mut paths = json!({
-        "/v1/events": { "post": op("Submit exception events (one, an array, or NDJSON); idempotent by event id", true, Some(event_body), ("201", intake.clone()), &["400", "401", "413", "422", "503"]) },
+        "/v1/events": { "post": op("Submit exception events (one, an array, or NDJSON); idempotent by event id", true, Some(event_body), ("201", intake.clone()), &["400", "401", "408", "409", "413", "415", "422", "503"]) },
         "/v1/events/{id}": { "get": op("A stored event, its provider payload and its decision", true, None, ("200", any.clone()), &["401", "404"]), "parameters": id_param("id", "string") },
         "/v1/webhooks/stripe": provider("Stripe", "Stripe-Signature"),
         "/v1/webhooks/easypost": provider("EasyPost", "X-Hmac-Signature"),
         "/v1/webhooks/aftership": provider("AfterShip", "aftership-hmac-sha256"),
         "/v1/cases": { "get": case_list },
         "/v1/cases/{id}": { "get": op("A case: timeline, customer profile, decision with reasons, actions, notes", true, None, ("200", any.clone()), &["401", "404"]), "parameters": id_param("id", "integer") },
-        "/v1/cases/{id}/assign": { "post": op("Assign (or unassign with null)", true, Some(json!({ "application/json": { "schema": { "type": "object", "required": ["assignee"], "properties": { "assignee": { "type": ["string", "null"] } } } } })), ("200", any.clone()), &["401", "404", "422"]), "parameters": id_param("id", "integer") },
+        "/v1/cases/{id}/assign": { "post": op("Assign (or unassign with null)", true, Some(json!({ "application/json": { "schema": { "type": "object", "required": ["assignee"], "properties": { "assignee": { "type": ["string", "null"] } } } } })), ("200", any.clone()), &["401", "404", "409", "422"]), "parameters": id_param("id", "integer") },
         "/v1/cases/{id}/notes": { "post": op("Add a note", true, Some(json!({ "application/json": { "schema": { "type": "object", "required": ["author", "text"], "properties": { "author": { "type": "string" }, "text": { "type": "string" } } } } })), ("200", any.clone()), &["401", "404", "422"]), "parameters": id_param("id", "integer") },
         "/v1/cases/{id}/resolve": { "post": op("Resolve with an outcome; undelivered actions are cancelled unless keep_actions", true, Some(json!({ "application/json": { "schema": { "type": "object", "required": ["outcome", "by"], "properties": { "outcome": { "enum": cases_outcomes() }, "by": { "type": "string" }, "note": { "type": "string" }, "keep_actions": { "type": "boolean" } } } } })), ("200", any.clone()), &["401", "404", "409", "422"]), "parameters": id_param("id", "integer") },
         "/v1/actions": { "get": op("Outbox actions, newest first", true, None, ("200", any.clone()), &["400", "401"]) },
@@ -127,7 +127,7 @@ pub fn document() -> Value {
         "/v1/actions/{id}/redeliver": { "post": op("Queue a dead-lettered action again (same idempotency key)", true, None, ("200", any.clone()), &["401", "404", "409"]), "parameters": id_param("id", "integer") },
         "/v1/bundles": {
             "get": op("Stored rule bundles", true, None, ("200", any.clone()), &["401"]),
-            "post": op("Upload a bundle: compiled and its tests run before it is stored and (unless ?activate=false) activated", true, Some(json!({ "application/json": { "schema": { "type": "object" } } })), ("201", any.clone()), &["401", "413", "422"])
+            "post": op("Upload a bundle: compiled and its tests run before it is stored and (unless ?activate=false) activated", true, Some(json!({ "application/json": { "schema": { "type": "object" } } })), ("201", any.clone()), &["401", "408", "413", "415", "422", "503"])
         },
         "/v1/bundles/active": { "get": op("The active bundle", true, None, ("200", any.clone()), &["401", "503"]) },
         "/v1/bundles/{id}": { "get": op("A stored bundle file (for pages and workers that evaluate it themselves)", true, None, ("200", any.clone()), &["401", "404"]), "parameters": id_param("id", "string") },
