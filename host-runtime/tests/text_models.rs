@@ -11,6 +11,21 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// The options `bash scripts/train-models` trains the shipped models with.
+fn options(kind: &str, buckets: u32, epochs: usize, learning_rate: f64) -> TrainOptions {
+    TrainOptions {
+        kind: kind.into(),
+        buckets,
+        epochs,
+        learning_rate,
+        l2: 1e-4,
+        seed: 7,
+        min_p_permille: 350,
+        min_coverage_permille: 500,
+        provenance: String::new(),
+    }
+}
+
 fn shipped_intents() -> TextModel {
     let text = std::fs::read_to_string(repo().join("rules/models/intents.model")).expect("model");
     TextModel::from_text(&text).expect("the shipped model reads")
@@ -94,17 +109,7 @@ fn ordex_train_reproduces_the_shipped_model_and_reaches_the_aim() {
         train_set.extend(extra.iter().cloned());
     }
     let shipped = shipped_intents();
-    let options = TrainOptions {
-        kind: "intents".into(),
-        buckets: 8192,
-        epochs: 40,
-        learning_rate: 8.0,
-        l2: 1e-4,
-        seed: 7,
-        min_p_permille: 350,
-        min_coverage_permille: 500,
-        provenance: String::new(),
-    };
+    let options = options("intents", 8192, 40, 8.0);
     let model = train(&train_set, &options, &mut |_, _, _| {}).expect("trains");
     let e = evaluate(&model, &test_set);
     assert!(e.macro_f1 >= 0.97, "macro-F1 {:.4}", e.macro_f1);
@@ -187,17 +192,7 @@ fn ordex_train_reproduces_the_shipped_carrier_note_model() {
         "label",
     )
     .expect("notes");
-    let options = TrainOptions {
-        kind: "carrier_notes".into(),
-        buckets: 4096,
-        epochs: 400,
-        learning_rate: 40.0,
-        l2: 1e-4,
-        seed: 7,
-        min_p_permille: 350,
-        min_coverage_permille: 500,
-        provenance: String::new(),
-    };
+    let options = options("carrier_notes", 4096, 400, 40.0);
     // `--test-share 0`: every row trains; the split keeps the seeded order.
     let (train_set, _) = stratified_split(&rows, 0.0, 7);
     let model = train(&train_set, &options, &mut |_, _, _| {}).expect("trains");

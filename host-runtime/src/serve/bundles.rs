@@ -158,7 +158,7 @@ impl Bundles {
         let manifest = bundle.parse_manifest().map_err(|e| compile_errors(&e))?;
         let evaluator = match &self.module {
             Some(module) => Evaluator::Wasm(
-                WasmRuntime::with_module(module, bundle.to_json(), self.limits).map_err(
+                WasmRuntime::with_module(module, bundle_json.to_owned(), self.limits).map_err(
                     |e| match e {
                         WasmHostError::Bundle(errors) => {
                             BundlesError::Rejected(BundleRejection::Compile(errors))
