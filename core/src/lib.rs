@@ -13,6 +13,7 @@
 pub mod api;
 pub mod decision;
 pub mod knowledge;
+pub mod learn;
 pub mod model;
 pub mod runtime;
 pub mod testing;

@@ -8,5 +8,6 @@ pub mod evaluator;
 pub mod pack_dir;
 pub mod render;
 pub mod serve;
+pub mod nab;
 pub mod train;
 pub mod wasm_host;

@@ -147,6 +147,11 @@ enum Command {
         #[command(flatten)]
         args: commands::train::TrainArgs,
     },
+    /// The Numenta Anomaly Benchmark: run an ordex detector, or score published results.
+    Nab {
+        #[command(subcommand)]
+        command: commands::nab::NabCommand,
+    },
     /// Run the pack's test cases.
     Test {
         /// Pack directory or bundle file.
@@ -256,6 +261,7 @@ fn main() -> ExitCode {
         ),
         Command::Bundle { pack, output } => commands::bundle::run(&pack, &output),
         Command::Train { model, args } => commands::train::run(model, &args),
+        Command::Nab { command } => commands::nab::run(command),
         Command::Serve(args) => serve(*args),
         Command::Schema { output } => commands::schema::run(&output),
         Command::Docs { output } => commands::docs::run(output.as_deref()),

@@ -377,6 +377,61 @@ fn mutate(rng: &mut ChaCha8Rng, doc: &mut Value) {
     }
 }
 
+/// A detector call: a random detector, a series with a level change, and
+/// sometimes the state an earlier run left (computed natively), so every
+/// runtime must continue a state it did not write.
+fn detect_input(rng: &mut ChaCha8Rng) -> Value {
+    let len = rng.random_range(1..150);
+    let shift_at = rng.random_range(0..len);
+    let (detector, obs): (Value, Vec<Value>) = match rng.random_range(0..3) {
+        0 => {
+            let (lo, hi) = *pick(rng, &[(0.0, 1.0), (-50.0, 50.0), (0.0, 1e9), (3.0, 3.0)]);
+            let spec = json!({"kind": "context", "min": lo, "max": hi, "rest_period": rng.random_range(0..40)});
+            let obs = (0..len)
+                .map(|t| {
+                    let level = if t >= shift_at { 0.8 } else { 0.3 };
+                    let v: f64 = lo + (hi - lo) * (level + rng.random_range(-0.2..0.2));
+                    json!({"value": v})
+                })
+                .collect();
+            (spec, obs)
+        }
+        1 => {
+            let spec = json!({"kind": "rate_cusum", "ratio": pick(rng, &[1.5, 2.0, 4.0]), "warmup": rng.random_range(0..60)});
+            let obs = (0..len)
+                .map(|t| {
+                    let trials = rng.random_range(0..40u64);
+                    let p = if t >= shift_at { 0.4 } else { 0.05 };
+                    let failures = (0..trials).filter(|_| rng.random_bool(p)).count();
+                    json!({"failures": failures, "trials": trials})
+                })
+                .collect();
+            (spec, obs)
+        }
+        _ => {
+            let spec = json!({"kind": "count_cusum", "threshold": pick(rng, &[3.0, 8.0, 20.0]), "forget": 0.01, "warmup": rng.random_range(0..40)});
+            let obs = (0..len)
+                .map(|t| {
+                    let mean = if t >= shift_at { pick(rng, &[0u64, 60]) } else { &20 };
+                    json!({"count": mean + rng.random_range(0..5)})
+                })
+                .collect();
+            (spec, obs)
+        }
+    };
+    let split = rng.random_range(0..=obs.len());
+    let mut input = json!({"detector": detector, "observations": obs[split..]});
+    if split > 0 {
+        let prefix = json!({"detector": input["detector"].clone(), "observations": obs[..split]});
+        if let ordex_core::api::Answer::Success { ok, .. } =
+            ordex_core::api::learn_json::detect(&prefix, "input")
+        {
+            input["state"] = serde_json::to_value(ok.state).expect("state serialises");
+        }
+    }
+    input
+}
+
 /// `n` call envelopes from `seed`.
 pub fn corpus(seed: u64, n: usize) -> Corpus {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -403,6 +458,7 @@ pub fn corpus(seed: u64, n: usize) -> Corpus {
                     Value::Null,
                 )
             }
+            _ if i % 25 == 2 => ("ordex:detect", detect_input(&mut rng), Value::Null),
             _ => {
                 let kind = ExceptionKind::ALL[rng.random_range(0..ExceptionKind::ALL.len())];
                 let event = json!({"schema_version": 1, "id": format!("evt_{i}"), "occurred_at": time(&mut rng, day), "order": order(&mut rng, currency), "customer": customer(&mut rng), "exception": exception(&mut rng, kind, currency, day)});
@@ -437,6 +493,28 @@ mod tests {
     fn the_same_seed_gives_the_same_corpus() {
         assert_eq!(corpus(7, 50).calls, corpus(7, 50).calls);
         assert_ne!(corpus(7, 50).calls, corpus(8, 50).calls);
+    }
+
+    #[test]
+    fn detector_calls_are_in_the_corpus_and_mostly_succeed() {
+        let calls: Vec<Value> = corpus(20_261_127, 2_000)
+            .calls
+            .iter()
+            .filter_map(|c| serde_json::from_str::<Value>(c).ok())
+            .filter(|c| c["entry"] == "ordex:detect")
+            .collect();
+        let with_state = calls.iter().filter(|c| c["input"].get("state").is_some()).count();
+        let ok = calls
+            .iter()
+            .filter(|c| {
+                matches!(
+                    ordex_core::api::learn_json::detect(&c["input"], "input"),
+                    ordex_core::api::Answer::Success { .. }
+                )
+            })
+            .count();
+        assert!(calls.len() >= 60, "{} detector calls", calls.len());
+        assert!(with_state >= 30 && ok * 10 >= calls.len() * 8, "{with_state} with state, {ok} ok of {}", calls.len());
     }
 
     #[test]

@@ -133,6 +133,10 @@ pub fn evaluate_json(engine: &Engine, call: &Value) -> Answer<Value> {
             message: "required: the entry point name".to_owned(),
         }));
     };
+    if entry == super::learn_json::DETECT_ENTRY {
+        let input = try_input!(input_of(env));
+        return to_value(super::learn_json::detect(input, "input"));
+    }
     match engine.pack().manifest().entry_kind(entry) {
         // Typed entries are dispatched by their declared kind, whatever their name.
         Some(EntryKind::Checkout) => to_value(checkout_at(engine, entry, &strip_entry(env))),

@@ -6,6 +6,7 @@ mod answer;
 mod engine;
 mod input;
 mod json;
+pub mod learn_json;
 mod strict_json;
 
 pub use answer::{Answer, ErrorInfo};

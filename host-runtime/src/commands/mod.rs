@@ -6,6 +6,7 @@ pub mod check;
 pub mod docs;
 pub mod eval;
 pub mod knowledge;
+pub mod nab;
 pub mod schema;
 pub mod serve;
 pub mod test;
