@@ -5,9 +5,9 @@
 #![warn(missing_docs)]
 
 pub mod evaluator;
+pub mod nab;
 pub mod pack_dir;
 pub mod render;
 pub mod serve;
-pub mod nab;
 pub mod train;
 pub mod wasm_host;

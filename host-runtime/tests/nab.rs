@@ -16,12 +16,20 @@ fn subset() -> Corpus {
     corpus.files.retain(|f| {
         f.name.starts_with("realKnownCause/") || f.name.starts_with("artificialWithAnomaly/")
     });
-    assert_eq!(corpus.files.len(), 13, "NAB's known-cause and artificial anomaly files");
+    assert_eq!(
+        corpus.files.len(),
+        13,
+        "NAB's known-cause and artificial anomaly files"
+    );
     corpus
 }
 
 fn standard(corpus: &Corpus, detector: Detector) -> f64 {
-    let scores: Vec<Vec<f64>> = corpus.files.iter().map(|f| run_detector(detector, f)).collect();
+    let scores: Vec<Vec<f64>> = corpus
+        .files
+        .iter()
+        .map(|f| run_detector(detector, f))
+        .collect();
     score_corpus(corpus, &scores, &Profile::ALL[0]).normalized
 }
 
@@ -30,17 +38,30 @@ fn the_context_detector_beats_nabs_gaussian_baseline_by_a_wide_margin() {
     let corpus = subset();
     let context = standard(&corpus, Detector::Context);
     let gaussian = standard(&corpus, Detector::WindowedGaussian);
-    eprintln!("NAB subset, standard profile: context {context:.2}, windowed Gaussian {gaussian:.2}");
+    eprintln!(
+        "NAB subset, standard profile: context {context:.2}, windowed Gaussian {gaussian:.2}"
+    );
     // Measured: context 49.96, Gaussian 12.07 (the whole corpus: 69.96 and 40.13).
     assert!(context >= 45.0, "context scores {context:.2}");
-    assert!(context >= gaussian + 25.0, "context {context:.2} vs Gaussian {gaussian:.2}");
+    assert!(
+        context >= gaussian + 25.0,
+        "context {context:.2} vs Gaussian {gaussian:.2}"
+    );
 }
 
 #[test]
 fn a_detector_that_never_fires_scores_zero_and_one_that_always_fires_scores_below_zero() {
     let corpus = subset();
-    let none: Vec<Vec<f64>> = corpus.files.iter().map(|f| vec![0.0; f.values.len()]).collect();
-    let all: Vec<Vec<f64>> = corpus.files.iter().map(|f| vec![1.0; f.values.len()]).collect();
+    let none: Vec<Vec<f64>> = corpus
+        .files
+        .iter()
+        .map(|f| vec![0.0; f.values.len()])
+        .collect();
+    let all: Vec<Vec<f64>> = corpus
+        .files
+        .iter()
+        .map(|f| vec![1.0; f.values.len()])
+        .collect();
     for p in &Profile::ALL {
         assert_eq!(score_corpus(&corpus, &none, p).normalized, 0.0);
         // The optimiser may still choose "never": the best is "no detections".

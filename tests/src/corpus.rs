@@ -412,7 +412,11 @@ fn detect_input(rng: &mut ChaCha8Rng) -> Value {
             let spec = json!({"kind": "count_cusum", "threshold": pick(rng, &[3.0, 8.0, 20.0]), "forget": 0.01, "warmup": rng.random_range(0..40)});
             let obs = (0..len)
                 .map(|t| {
-                    let mean = if t >= shift_at { pick(rng, &[0u64, 60]) } else { &20 };
+                    let mean = if t >= shift_at {
+                        pick(rng, &[0u64, 60])
+                    } else {
+                        &20
+                    };
                     json!({"count": mean + rng.random_range(0..5)})
                 })
                 .collect();
@@ -503,7 +507,10 @@ mod tests {
             .filter_map(|c| serde_json::from_str::<Value>(c).ok())
             .filter(|c| c["entry"] == "ordex:detect")
             .collect();
-        let with_state = calls.iter().filter(|c| c["input"].get("state").is_some()).count();
+        let with_state = calls
+            .iter()
+            .filter(|c| c["input"].get("state").is_some())
+            .count();
         let ok = calls
             .iter()
             .filter(|c| {
@@ -514,7 +521,11 @@ mod tests {
             })
             .count();
         assert!(calls.len() >= 60, "{} detector calls", calls.len());
-        assert!(with_state >= 30 && ok * 10 >= calls.len() * 8, "{with_state} with state, {ok} ok of {}", calls.len());
+        assert!(
+            with_state >= 30 && ok * 10 >= calls.len() * 8,
+            "{with_state} with state, {ok} ok of {}",
+            calls.len()
+        );
     }
 
     #[test]

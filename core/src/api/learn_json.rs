@@ -45,7 +45,10 @@ pub fn detect(input: &Value, path: &str) -> Answer<Detected> {
 }
 
 fn detect_inner(input: &Value, path: &str) -> Result<Detected, InputError> {
-    if let Some(n) = input.get("observations").and_then(Value::as_array).map(Vec::len)
+    if let Some(n) = input
+        .get("observations")
+        .and_then(Value::as_array)
+        .map(Vec::len)
         && n > MAX_OBSERVATIONS
     {
         return Err(InputError::Invalid {
@@ -60,16 +63,19 @@ fn detect_inner(input: &Value, path: &str) -> Result<Detected, InputError> {
             message,
         });
     }
-    let mut state = call.state.unwrap_or_else(|| DetectorState::new(&call.detector));
+    let mut state = call
+        .state
+        .unwrap_or_else(|| DetectorState::new(&call.detector));
     let mut readings = Vec::with_capacity(call.observations.len());
     for (i, obs) in call.observations.into_iter().enumerate() {
-        let reading = observe(&call.detector, &mut state, obs).map_err(|e| InputError::Invalid {
-            path: match e {
-                crate::learn::anomaly::AnomalyError::State(_) => format!("{path}.state"),
-                _ => format!("{path}.observations[{i}]"),
-            },
-            message: e.to_string(),
-        })?;
+        let reading =
+            observe(&call.detector, &mut state, obs).map_err(|e| InputError::Invalid {
+                path: match e {
+                    crate::learn::anomaly::AnomalyError::State(_) => format!("{path}.state"),
+                    _ => format!("{path}.observations[{i}]"),
+                },
+                message: e.to_string(),
+            })?;
         readings.push(reading);
     }
     Ok(Detected { state, readings })
@@ -89,7 +95,9 @@ mod tests {
 
     #[test]
     fn a_run_split_in_two_calls_gives_the_same_readings_for_every_detector() {
-        let series: Vec<f64> = (0..120).map(|i| f64::from((i * 7 % 13) as u32) + if i > 90 { 20.0 } else { 0.0 }).collect();
+        let series: Vec<f64> = (0..120)
+            .map(|i| f64::from((i * 7 % 13) as u32) + if i > 90 { 20.0 } else { 0.0 })
+            .collect();
         for detector in [
             json!({"kind": "context", "min": 0.0, "max": 40.0}),
             json!({"kind": "count_cusum", "warmup": 10}),
@@ -106,21 +114,45 @@ mod tests {
             let whole = run(json!({"detector": detector, "observations": obs}));
             let first = run(json!({"detector": detector, "observations": obs[..50]}));
             let state = serde_json::to_value(&first.state).unwrap();
-            let second = run(json!({"detector": detector, "state": state, "observations": obs[50..]}));
+            let second =
+                run(json!({"detector": detector, "state": state, "observations": obs[50..]}));
             assert_eq!(whole.readings[50..], second.readings[..], "{detector}");
             assert_eq!(whole.state, second.state);
-            assert!(whole.readings.iter().any(|r| r.score > 0.5), "{detector} notices the shift");
+            assert!(
+                whole.readings.iter().any(|r| r.score > 0.5),
+                "{detector} notices the shift"
+            );
         }
     }
 
     #[test]
     fn bad_calls_name_the_json_path() {
-        let e = detect(&json!({"detector": {"kind": "rate_cusum", "ratio": 0.5}, "observations": []}), "input");
-        assert!(matches!(&e, Answer::Failure { errors, .. } if errors[0].message.contains("input.detector.ratio")), "{e:?}");
-        let e = detect(&json!({"detector": {"kind": "rate_cusum"}, "observations": [{"count": 3}]}), "input");
-        assert!(matches!(&e, Answer::Failure { errors, .. } if errors[0].message.contains("input.observations[0]")), "{e:?}");
-        let many: Vec<Value> = (0..MAX_OBSERVATIONS + 1).map(|_| json!({"count": 1})).collect();
-        let e = detect(&json!({"detector": {"kind": "count_cusum"}, "observations": many}), "input");
-        assert!(matches!(&e, Answer::Failure { errors, .. } if errors[0].message.contains("at most")), "{e:?}");
+        let e = detect(
+            &json!({"detector": {"kind": "rate_cusum", "ratio": 0.5}, "observations": []}),
+            "input",
+        );
+        assert!(
+            matches!(&e, Answer::Failure { errors, .. } if errors[0].message.contains("input.detector.ratio")),
+            "{e:?}"
+        );
+        let e = detect(
+            &json!({"detector": {"kind": "rate_cusum"}, "observations": [{"count": 3}]}),
+            "input",
+        );
+        assert!(
+            matches!(&e, Answer::Failure { errors, .. } if errors[0].message.contains("input.observations[0]")),
+            "{e:?}"
+        );
+        let many: Vec<Value> = (0..MAX_OBSERVATIONS + 1)
+            .map(|_| json!({"count": 1}))
+            .collect();
+        let e = detect(
+            &json!({"detector": {"kind": "count_cusum"}, "observations": many}),
+            "input",
+        );
+        assert!(
+            matches!(&e, Answer::Failure { errors, .. } if errors[0].message.contains("at most")),
+            "{e:?}"
+        );
     }
 }

@@ -52,8 +52,8 @@ pub fn exp(x: f64) -> f64 {
     let k = (x / std::f64::consts::LN_2 + if x < 0.0 { -0.5 } else { 0.5 }) as i32;
     // ln 2 split in two (Cody and Waite): k·LN2_HI is exact, so large k
     // lose no bits in the reduction.
-    const LN2_HI: f64 = 6.931_471_803_691_238_164_9e-1;
-    const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
     let r = (x - f64::from(k) * LN2_HI) - f64::from(k) * LN2_LO;
     let mut term = 1.0;
     let mut sum = 1.0;

@@ -8,3 +8,4 @@
 
 pub mod anomaly;
 pub mod det_math;
+pub mod risk;

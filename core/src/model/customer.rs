@@ -40,6 +40,9 @@ pub struct Customer {
     /// When the account was created.
     #[serde(default)]
     pub created_at: Option<DateTime<Utc>>,
+    /// When the customer's previous order was placed.
+    #[serde(default)]
+    pub last_order_at: Option<DateTime<Utc>>,
     /// Email address, when known.
     #[serde(default)]
     pub email: Option<String>,
@@ -73,6 +76,9 @@ pub struct ExceptionHistory {
     /// Confirmed fraud flags on the account.
     #[serde(default)]
     pub fraud_flags: u32,
+    /// Orders (or order lines) the customer cancelled, ever.
+    #[serde(default)]
+    pub cancellations: u32,
 }
 
 /// Contract and credit terms of a B2B account.

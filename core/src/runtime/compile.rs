@@ -71,7 +71,7 @@ fn load_models(
     bundle: &Bundle,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> functions::Models {
-    let mut models = BTreeMap::new();
+    let mut models = functions::PackModels::default();
     for (name, file) in &manifest.models {
         let Some(text) = bundle.files.get(file) else {
             diagnostics.push(Diagnostic {
@@ -93,16 +93,27 @@ fn load_models(
             });
             continue;
         };
-        match crate::knowledge::text::TextModel::from_text(text) {
-            Ok(model) => {
-                models.insert(name.clone(), Arc::new(model));
-            }
-            Err(e) => diagnostics.push(Diagnostic {
+        let loaded = if text.starts_with(crate::learn::risk::HEADER) {
+            crate::learn::risk::RiskModel::from_text(text)
+                .map(|m| {
+                    models.risk.insert(name.clone(), Arc::new(m));
+                })
+                .map_err(|e| (e.line, e.message))
+        } else {
+            crate::knowledge::text::TextModel::from_text(text)
+                .map(|m| {
+                    models.text.insert(name.clone(), Arc::new(m));
+                })
+                .map_err(|e| (e.line, e.message))
+        };
+        match loaded {
+            Ok(()) => {}
+            Err((line, message)) => diagnostics.push(Diagnostic {
                 code: "model_invalid".to_owned(),
-                message: format!("model `{name}`: {}", e.message),
+                message: format!("model `{name}`: {message}"),
                 location: Some(Location::Source {
                     file: file.clone(),
-                    line: e.line,
+                    line: line.max(1),
                     col: 1,
                 }),
                 hint: Some("a model file is written by `ordex train`; train it again".to_owned()),

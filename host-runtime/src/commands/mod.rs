@@ -11,6 +11,7 @@ pub mod schema;
 pub mod serve;
 pub mod test;
 pub mod train;
+pub mod train_risk;
 
 use std::path::Path;
 

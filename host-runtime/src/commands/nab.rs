@@ -8,7 +8,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Subcommand};
-use ordex_host::nab::{Corpus, Detector, NabError, Profile, ProfileScore, run_detector, score_corpus};
+use ordex_host::nab::{
+    Corpus, Detector, NabError, Profile, ProfileScore, run_detector, score_corpus,
+};
 
 /// Subcommands of `ordex nab`.
 #[derive(Subcommand)]
@@ -53,9 +55,19 @@ fn run_inner(cmd: NabCommand) -> Result<(), NabError> {
         NabCommand::Run { detector, common } => {
             let corpus = Corpus::load(&common.nab)?;
             let started = Instant::now();
-            let scores: Vec<Vec<f64>> = corpus.files.iter().map(|f| run_detector(detector, f)).collect();
+            let scores: Vec<Vec<f64>> = corpus
+                .files
+                .iter()
+                .map(|f| run_detector(detector, f))
+                .collect();
             let seconds = started.elapsed().as_secs_f64();
-            (detector.name().to_owned(), corpus, scores, common, Some(seconds))
+            (
+                detector.name().to_owned(),
+                corpus,
+                scores,
+                common,
+                Some(seconds),
+            )
         }
         NabCommand::Score { results, common } => {
             let corpus = Corpus::load(&common.nab)?;
@@ -72,14 +84,22 @@ fn run_inner(cmd: NabCommand) -> Result<(), NabError> {
         }
     };
     let rows: usize = scores.iter().map(Vec::len).sum();
-    let results: Vec<ProfileScore> = Profile::ALL.iter().map(|p| score_corpus(&corpus, &scores, p)).collect();
+    let results: Vec<ProfileScore> = Profile::ALL
+        .iter()
+        .map(|p| score_corpus(&corpus, &scores, p))
+        .collect();
     println!(
         "{name}: {} files, {rows} rows, {} windows{}",
         corpus.files.len(),
         corpus.windows(),
-        seconds.map(|s| format!(", detection {s:.1} s")).unwrap_or_default()
+        seconds
+            .map(|s| format!(", detection {s:.1} s"))
+            .unwrap_or_default()
     );
-    println!("{:<20} {:>9} {:>10} {:>10} {:>7} {:>7} {:>7}", "profile", "score", "raw", "threshold", "TP", "FP", "FN");
+    println!(
+        "{:<20} {:>9} {:>10} {:>10} {:>7} {:>7} {:>7}",
+        "profile", "score", "raw", "threshold", "TP", "FP", "FN"
+    );
     for r in &results {
         println!(
             "{:<20} {:>9.2} {:>10.3} {:>10.6} {:>7} {:>7} {:>7}",

@@ -20,6 +20,9 @@ pub enum ModelKind {
     Intents,
     /// Free-text carrier notes (`carrier_note(text)` in rules).
     CarrierNotes,
+    /// Cancellation risk of an order (`risk_score(order, customer)` in rules),
+    /// from an invoice log in UCI Online Retail's layout.
+    Risk,
 }
 
 /// Flags of `ordex train`.
@@ -27,7 +30,7 @@ pub enum ModelKind {
 pub struct TrainArgs {
     /// Labelled rows: a CSV file with a header row.
     #[arg(long)]
-    data: PathBuf,
+    pub(crate) data: PathBuf,
     /// Column holding the text.
     #[arg(long, default_value = "text")]
     text_column: String,
@@ -36,7 +39,7 @@ pub struct TrainArgs {
     label_column: String,
     /// Seed of the split and of the training order.
     #[arg(long, default_value_t = 7)]
-    seed: u64,
+    pub(crate) seed: u64,
     /// Share of each label held out for scoring.
     #[arg(long, default_value_t = 0.2)]
     test_share: f64,
@@ -72,7 +75,18 @@ pub struct TrainArgs {
     leave_one_out: bool,
     /// Where to write the model (the confusion matrix goes beside it, as .svg).
     #[arg(long, short)]
-    output: PathBuf,
+    pub(crate) output: PathBuf,
+    /// Risk: train on orders whose outcome was known by this day
+    /// (YYYY-MM-DD); score on the orders after it.
+    #[arg(long)]
+    pub(crate) until: Option<chrono::NaiveDate>,
+    /// Risk: an order counts as cancelled when the customer cancels one of
+    /// its products within this many days.
+    #[arg(long, default_value_t = 30)]
+    pub(crate) horizon_days: i64,
+    /// Risk: the currency of the log's prices (ISO 4217).
+    #[arg(long, default_value = "GBP")]
+    pub(crate) currency: String,
 }
 
 fn options(kind: ModelKind, a: &TrainArgs, provenance: String) -> TrainOptions {
@@ -80,6 +94,7 @@ fn options(kind: ModelKind, a: &TrainArgs, provenance: String) -> TrainOptions {
         kind: match kind {
             ModelKind::Intents => "intents",
             ModelKind::CarrierNotes => "carrier_notes",
+            ModelKind::Risk => "risk",
         }
         .to_owned(),
         buckets: a.buckets,
@@ -125,6 +140,9 @@ fn report(e: &Evaluation) -> String {
 
 /// Runs `ordex train`.
 pub fn run(kind: ModelKind, a: &TrainArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    if let ModelKind::Risk = kind {
+        return super::train_risk::run(a);
+    }
     let started = Instant::now();
     let examples = read_csv(&a.data, &a.text_column, &a.label_column)?;
     let (mut train_set, test_set) = stratified_split(&examples, a.test_share, a.seed);

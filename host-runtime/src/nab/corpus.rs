@@ -128,7 +128,10 @@ pub fn read_column(path: &Path, column: &str) -> Result<(Vec<String>, Vec<f64>),
             message,
         };
         let cell = cells.get(at).ok_or_else(|| bad(format!("no cell {at}")))?;
-        let v: f64 = cell.trim().parse().map_err(|_| bad(format!("`{cell}` is not a number")))?;
+        let v: f64 = cell
+            .trim()
+            .parse()
+            .map_err(|_| bad(format!("`{cell}` is not a number")))?;
         ts.push(cells[0].trim().to_owned());
         vs.push(v);
     }

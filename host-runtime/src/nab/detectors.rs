@@ -45,7 +45,10 @@ pub fn run_detector(detector: Detector, file: &DataFile) -> Vec<f64> {
         }
         Detector::CountCusum => {
             // Values rescaled to 0..=100 "events per bucket".
-            let spec = CusumSpec { warmup: probation as u64, ..CusumSpec::default() };
+            let spec = CusumSpec {
+                warmup: probation as u64,
+                ..CusumSpec::default()
+            };
             let mut state = CountState::default();
             let span = if max > min { max - min } else { 1.0 };
             values

@@ -22,9 +22,24 @@ pub struct Profile {
 impl Profile {
     /// NAB's three profiles.
     pub const ALL: [Profile; 3] = [
-        Profile { name: "standard", tp: 1.0, fp: 0.11, fn_: 1.0 },
-        Profile { name: "reward_low_FP_rate", tp: 1.0, fp: 0.22, fn_: 1.0 },
-        Profile { name: "reward_low_FN_rate", tp: 1.0, fp: 0.11, fn_: 2.0 },
+        Profile {
+            name: "standard",
+            tp: 1.0,
+            fp: 0.11,
+            fn_: 1.0,
+        },
+        Profile {
+            name: "reward_low_FP_rate",
+            tp: 1.0,
+            fp: 0.22,
+            fn_: 1.0,
+        },
+        Profile {
+            name: "reward_low_FN_rate",
+            tp: 1.0,
+            fp: 0.11,
+            fn_: 2.0,
+        },
     ];
 }
 
@@ -105,7 +120,11 @@ fn sweep_file(
             }
         };
         if i as f64 >= skip {
-            out.push(Point { score, weight, window });
+            out.push(Point {
+                score,
+                weight,
+                window,
+            });
         }
         if let Some((_, right, width)) = current
             && i == right
@@ -138,7 +157,11 @@ fn by_threshold(mut points: Vec<Point>, windows: usize, p: &Profile) -> Vec<AtTh
     let mut out = Vec::new();
     for pt in &points {
         if pt.score != threshold {
-            out.push(AtThreshold { threshold, score: fp_sum + window_sum, counts: [tp, tn, fp, fn_] });
+            out.push(AtThreshold {
+                threshold,
+                score: fp_sum + window_sum,
+                counts: [tp, tn, fp, fn_],
+            });
             threshold = pt.score;
         }
         match pt.window {
@@ -158,7 +181,11 @@ fn by_threshold(mut points: Vec<Point>, windows: usize, p: &Profile) -> Vec<AtTh
             }
         }
     }
-    out.push(AtThreshold { threshold, score: fp_sum + window_sum, counts: [tp, tn, fp, fn_] });
+    out.push(AtThreshold {
+        threshold,
+        score: fp_sum + window_sum,
+        counts: [tp, tn, fp, fn_],
+    });
     out
 }
 

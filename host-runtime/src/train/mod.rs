@@ -8,6 +8,7 @@
 pub mod data;
 pub mod logreg;
 pub mod metrics;
+pub mod risk;
 pub mod svg;
 
 pub use data::{Example, read_csv, stratified_split};

@@ -192,6 +192,10 @@ export interface Customer {
    */
   created_at?: string | null;
   /**
+   * When the customer's previous order was placed.
+   */
+  last_order_at?: string | null;
+  /**
    * Email address, when known.
    */
   email?: string | null;
@@ -229,6 +233,10 @@ export interface ExceptionHistory {
    * Confirmed fraud flags on the account.
    */
   fraud_flags?: number;
+  /**
+   * Orders (or order lines) the customer cancelled, ever.
+   */
+  cancellations?: number;
 }
 
 export interface B2BTerms {

@@ -20,7 +20,7 @@ mod view_fns;
 
 use rhai::{Engine, EvalAltResult, FuncRegistration, RhaiNativeFunc};
 
-pub(crate) use model_fns::Models;
+pub(crate) use model_fns::{Models, PackModels};
 pub use reference::reference_markdown;
 pub use time_fns::format_time;
 
