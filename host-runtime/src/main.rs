@@ -120,6 +120,19 @@ pub struct ServeArgs {
     /// Minutes an event's `occurred_at` may lie in the future (clock skew).
     #[arg(long, default_value_t = 60, env = "ORDEX_MAX_EVENT_SKEW_MINUTES")]
     max_event_skew_minutes: i64,
+    /// Seconds per bucket of the stream detectors (declines per gateway,
+    /// carrier exceptions per carrier, volume per source, …).
+    #[arg(long, default_value_t = 300, env = "ORDEX_INCIDENT_BUCKET_SECONDS")]
+    incident_bucket_seconds: i64,
+    /// Buckets a series is watched before it can open an incident.
+    #[arg(long, default_value_t = 24, env = "ORDEX_INCIDENT_WARMUP_BUCKETS")]
+    incident_warmup_buckets: u64,
+    /// The change the detectors look for, as a multiple of a series' baseline.
+    #[arg(long, default_value_t = 3.0, env = "ORDEX_INCIDENT_RATIO")]
+    incident_ratio: f64,
+    /// The evidence (cumulative log-likelihood ratio) that opens an incident.
+    #[arg(long, default_value_t = 10.0, env = "ORDEX_INCIDENT_THRESHOLD")]
+    incident_threshold: f64,
     #[command(flatten)]
     runtime: RuntimeArgs,
 }
@@ -346,6 +359,19 @@ fn serve(a: ServeArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
         },
         max_event_age: chrono::Duration::days(a.max_event_age_days.max(1)),
         max_event_skew: chrono::Duration::minutes(a.max_event_skew_minutes.max(0)),
+        watch: {
+            let mut w = ordex_host::serve::incidents::WatchSettings {
+                bucket: chrono::Duration::seconds(a.incident_bucket_seconds.clamp(1, 86_400)),
+                ..Default::default()
+            };
+            w.spec.warmup = a.incident_warmup_buckets;
+            w.spec.ratio = a.incident_ratio;
+            w.spec.threshold = a.incident_threshold;
+            if let Err((field, message)) = w.spec.check() {
+                return Err(format!("--incident-{field}: {message}").into());
+            }
+            w
+        },
     };
     Ok(commands::serve::run(config, a.log_json)?)
 }

@@ -66,9 +66,36 @@ pub struct TriageContext {
     /// Current agent-queue depth, to let rules self-heal more under load.
     #[serde(default)]
     pub queue_depth: u32,
+    /// Incidents open now (a gateway failing, a carrier in trouble, a source
+    /// gone silent), as the service's stream detectors found them.
+    #[serde(default)]
+    pub incidents: Vec<IncidentRef>,
     /// Merchant-specific data.
     #[serde(default)]
     pub attributes: Attributes,
+}
+
+/// An open incident, as rules see it in `ctx.incidents`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentRef {
+    /// The service's incident id.
+    pub id: i64,
+    /// `declines_surge`, `carrier_exceptions_surge`, `shortages_surge`,
+    /// `address_failures_surge`, `source_silent`, …
+    pub kind: String,
+    /// The watched series: `declines`, `carrier_exceptions`, `shortages`,
+    /// `address_failures` or `volume`.
+    pub metric: String,
+    /// What it is about: `gateway=adyen`, `gateway=adyen,category=issuer_unavailable`,
+    /// `carrier=ups`, `node=dc-1`, `sku=…`, `country=DE`, `source=stripe`.
+    pub scope: String,
+    /// `up` (a surge) or `down` (a drop or silence).
+    pub direction: String,
+    /// `open` or `acknowledged`.
+    pub status: String,
+    /// When the series began to move (the detector's change point).
+    pub started_at: DateTime<Utc>,
 }
 
 /// Input of `retry`: the decline to plan for and the card's attempt history.

@@ -141,4 +141,6 @@ pub struct ServeConfig {
     pub max_event_age: chrono::Duration,
     /// How far an event's `occurred_at` may lie after the server's clock.
     pub max_event_skew: chrono::Duration,
+    /// How the stream detectors watch the events.
+    pub watch: super::incidents::WatchSettings,
 }

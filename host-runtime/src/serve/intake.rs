@@ -16,9 +16,11 @@ use super::bundles::ActiveBundle;
 use super::clock;
 use super::error::ApiError;
 use super::event_rules::{TimeWindow, admit};
+use super::incidents::{self, Changes, WatchSettings, series_of};
 use super::metrics::DecisionLabels;
 use super::pipeline::{Incoming, TriageSettings, triage};
 use super::state::AppState;
+use super::store::incidents::{link_case, unresolved_on, unresolved_refs};
 use super::store::intake::{StoredId, find_event, record};
 use super::store::{RecordOutcome, StoreError, TriageRecord};
 
@@ -133,7 +135,12 @@ pub fn ingest(state: &AppState, items: Vec<Incoming>) -> Result<Value, ApiError>
     let planned = state
         .store
         .read(|c| plan(c, &bundle, &items, &settings, now))??;
-    let (results, records) = state.store.write(|tx| commit(tx, &items, planned))??;
+    let watch = &state.watch;
+    let mut changes = Changes::default();
+    let (results, records) = state
+        .store
+        .write(|tx| commit(tx, &items, planned, watch, now, &mut changes))??;
+    state.metrics.incidents(&changes);
     finish(state, &items, results, records, started)
 }
 
@@ -145,6 +152,7 @@ fn plan(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Result<Vec<Planned>, ApiError>, StoreError> {
     let mut view = BatchView::default();
+    let incidents = unresolved_refs(conn)?;
     let mut in_request: HashMap<&str, &str> = HashMap::new();
     let mut planned = Vec::with_capacity(items.len());
     for item in items {
@@ -164,7 +172,7 @@ fn plan(
             planned.push(Planned::Stored(stored.case_id));
             continue;
         }
-        let rec = triage(conn, &view, bundle, item, settings, now)?;
+        let rec = triage(conn, &view, bundle, item, settings, &incidents, now)?;
         let declined =
             (item.event.exception.kind() == ExceptionKind::PaymentDeclined).then_some(&item.value);
         view.add(
@@ -183,6 +191,9 @@ fn commit(
     tx: &rusqlite::Transaction<'_>,
     items: &[Incoming],
     planned: Vec<Planned>,
+    watch: &WatchSettings,
+    now: chrono::DateTime<chrono::Utc>,
+    changes: &mut Changes,
 ) -> Result<Result<Outcome, ApiError>, StoreError> {
     let mut results = Vec::with_capacity(planned.len());
     let mut records = Vec::new();
@@ -206,6 +217,18 @@ fn commit(
                     continue;
                 }
                 let out = record(tx, &rec)?;
+                // The detectors count the event in the same transaction, and
+                // the case links to an incident that explains it.
+                let keys = series_of(&item.event, item.source);
+                incidents::count(tx, &keys, now, watch, changes)?;
+                for key in &keys {
+                    if let Some((incident, _)) = unresolved_on(tx, key.metric, &key.scope)?
+                        && key.metric != "volume"
+                    {
+                        link_case(tx, out.case_id, incident)?;
+                        break;
+                    }
+                }
                 results.push(accepted(&rec, &out));
                 records.push(*rec);
             }

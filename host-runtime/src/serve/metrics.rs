@@ -31,6 +31,13 @@ pub struct DecisionLabels {
     pub kind: String,
 }
 
+/// A single `kind` label.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct KindLabel {
+    /// The kind.
+    pub kind: String,
+}
+
 /// A single `status` label.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct StatusLabel {
@@ -55,8 +62,13 @@ pub struct Metrics {
     pub intake_seconds: Histogram,
     /// Delivery attempts by result (`delivered`, `retry`, `dead`).
     pub deliveries: Family<StatusLabel, Counter>,
+    /// Incidents opened by the detectors, by kind.
+    pub incidents_opened: Family<KindLabel, Counter>,
+    /// Incidents their detector resolved (the series came back).
+    pub incidents_resolved: Counter,
     agent_queue: Gauge,
     open_cases: Gauge,
+    open_incidents: Gauge,
     outbox: Family<StatusLabel, Gauge>,
     outbox_lag: Gauge<f64, AtomicU64>,
 }
@@ -113,6 +125,24 @@ impl Metrics {
             "Outbox delivery attempts by result",
             deliveries.clone(),
         );
+        let incidents_opened = Family::<KindLabel, Counter>::default();
+        registry.register(
+            "incidents_opened",
+            "Incidents opened by the stream detectors, by kind",
+            incidents_opened.clone(),
+        );
+        let incidents_resolved = Counter::default();
+        registry.register(
+            "incidents_resolved_by_detector",
+            "Incidents resolved because their series came back to normal",
+            incidents_resolved.clone(),
+        );
+        let open_incidents = Gauge::default();
+        registry.register(
+            "open_incidents",
+            "Incidents not resolved yet",
+            open_incidents.clone(),
+        );
         let agent_queue = Gauge::default();
         registry.register(
             "agent_queue_depth",
@@ -138,8 +168,11 @@ impl Metrics {
             evaluation_fuel,
             intake_seconds,
             deliveries,
+            incidents_opened,
+            incidents_resolved,
             agent_queue,
             open_cases,
+            open_incidents,
             outbox,
             outbox_lag,
         }
@@ -155,10 +188,22 @@ impl Metrics {
             .inc();
     }
 
+    /// Counts incidents opened and resolved by the detectors.
+    pub fn incidents(&self, changes: &super::incidents::Changes) {
+        for (_, kind) in &changes.opened {
+            self.incidents_opened
+                .get_or_create(&KindLabel { kind: kind.clone() })
+                .inc();
+        }
+        self.incidents_resolved
+            .inc_by(changes.resolved.len() as u64);
+    }
+
     /// The text exposition, with gauges set from `counts`.
     pub fn render(&self, counts: &QueueCounts) -> String {
         self.agent_queue.set(counts.agent_queue);
         self.open_cases.set(counts.open_cases);
+        self.open_incidents.set(counts.open_incidents);
         for status in STATUSES {
             let n = counts
                 .actions_by_status

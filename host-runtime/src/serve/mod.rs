@@ -14,6 +14,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod event_rules;
+pub mod incidents;
 pub mod intake;
 pub mod listener;
 pub mod metrics;
@@ -139,6 +140,7 @@ pub fn prepare(config: ServeConfig) -> Result<Arc<AppState>, ServeError> {
     let triage_settings = TriageSettings {
         merchant_id: config.merchant_id.clone(),
     };
+    let watch = config.watch.clone();
     Ok(Arc::new(AppState {
         config,
         store: Arc::new(store),
@@ -146,6 +148,7 @@ pub fn prepare(config: ServeConfig) -> Result<Arc<AppState>, ServeError> {
         metrics: Metrics::new(),
         triage_settings,
         order_locks: state::OrderLocks::default(),
+        watch,
         outbox_wake: Notify::new(),
         draining: AtomicBool::new(false),
         _lock: lock,
@@ -197,7 +200,8 @@ pub async fn run(state: Arc<AppState>) -> Result<(), ServeError> {
     // Scripts and tests wait for this line on standard output.
     println!("ordex serve listening on http://{addr}");
     let (stop_tx, stop_rx) = watch::channel(false);
-    let deliverer = tokio::spawn(outbox::run(state.clone(), stop_rx));
+    let deliverer = tokio::spawn(outbox::run(state.clone(), stop_rx.clone()));
+    let ticker = tokio::spawn(incidents::ticker::run(state.clone(), stop_rx));
     let app = api::router(state.clone());
     listener::serve(
         listener,
@@ -208,6 +212,7 @@ pub async fn run(state: Arc<AppState>) -> Result<(), ServeError> {
     .await?;
     let _ = stop_tx.send(true);
     let _ = deliverer.await;
+    let _ = ticker.await;
     tracing::info!("stopped");
     Ok(())
 }

@@ -125,6 +125,10 @@ pub fn document() -> Value {
         "/v1/actions/{id}/approve": { "post": op("Approve a proposed action for delivery", true, None, ("200", any.clone()), &["401", "404", "409"]), "parameters": id_param("id", "integer") },
         "/v1/actions/{id}/cancel": { "post": op("Cancel an undelivered action", true, None, ("200", any.clone()), &["401", "404", "409"]), "parameters": id_param("id", "integer") },
         "/v1/actions/{id}/redeliver": { "post": op("Queue a dead-lettered action again (same idempotency key)", true, None, ("200", any.clone()), &["401", "404", "409"]), "parameters": id_param("id", "integer") },
+        "/v1/incidents": { "get": op("Incidents the stream detectors opened, newest first (?status=open|acknowledged|resolved|any, ?limit)", true, None, ("200", any.clone()), &["400", "401"]) },
+        "/v1/incidents/{id}": { "get": op("An incident: kind, scope, change point, evidence, and the series with the detector's scores", true, None, ("200", any.clone()), &["401", "404"]), "parameters": id_param("id", "integer") },
+        "/v1/incidents/{id}/acknowledge": { "post": op("Acknowledge: someone is on it", true, Some(json!({ "application/json": { "schema": { "type": "object", "required": ["by"], "properties": { "by": { "type": "string" } } } } })), ("200", any.clone()), &["401", "404", "409", "422"]), "parameters": id_param("id", "integer") },
+        "/v1/incidents/{id}/resolve": { "post": op("Resolve; actions held for the incident (payment retries) are released", true, Some(json!({ "application/json": { "schema": { "type": "object", "required": ["by"], "properties": { "by": { "type": "string" } } } } })), ("200", any.clone()), &["401", "404", "409", "422"]), "parameters": id_param("id", "integer") },
         "/v1/bundles": {
             "get": op("Stored rule bundles", true, None, ("200", any.clone()), &["401"]),
             "post": op("Upload a bundle: compiled and its tests run before it is stored and (unless ?activate=false) activated", true, Some(json!({ "application/json": { "schema": { "type": "object" } } })), ("201", any.clone()), &["401", "408", "413", "415", "422", "503"])

@@ -73,6 +73,7 @@ pub fn triage(
     bundle: &ActiveBundle,
     incoming: &Incoming,
     settings: &TriageSettings,
+    incidents: &[Value],
     now: DateTime<Utc>,
 ) -> Result<TriageRecord, StoreError> {
     let event = &incoming.event;
@@ -84,6 +85,7 @@ pub fn triage(
         "merchant_id": settings.merchant_id,
         "open_cases_for_customer": open_for_customer,
         "queue_depth": queue_depth,
+        "incidents": incidents,
     });
 
     // Rules count declines on the order: give them the ones already reported.
@@ -148,7 +150,16 @@ pub fn triage(
                 status: if automatic { "pending" } else { "proposed" },
                 kind: kind_name,
                 params: Value::Null,
+                incident_id: None,
             };
+            // Rules hold an action until an open incident ends (a payment
+            // retry while its gateway fails): it is released on resolution.
+            if let Some(id) = params["hold_for_incident"].as_i64()
+                && incidents.iter().any(|i| i["id"].as_i64() == Some(id))
+            {
+                draft.status = "held";
+                draft.incident_id = Some(id);
+            }
             if draft.kind == "retry_payment" {
                 let history = input["exception"]["previous_attempts"].clone();
                 let attempt = history.as_array().map_or(0, Vec::len) + 2;

@@ -25,6 +25,8 @@ pub struct AppState {
     pub triage_settings: TriageSettings,
     /// Serializes triage per order.
     pub order_locks: OrderLocks,
+    /// How the stream detectors watch the events.
+    pub watch: super::incidents::WatchSettings,
     /// Wakes the outbox deliverer when new actions are committed.
     pub outbox_wake: Notify,
     /// Set when shutdown starts: readiness turns false.

@@ -87,6 +87,17 @@ impl Server {
     }
 
     /// GET with the API key: status and JSON body.
+    pub fn get_text(&self, path: &str) -> (u16, String) {
+        let r = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(KEY)
+            .send()
+            .expect("GET");
+        let status = r.status().as_u16();
+        (status, r.text().unwrap_or_default())
+    }
+
     pub fn get(&self, path: &str) -> (u16, Value) {
         let r = self
             .client

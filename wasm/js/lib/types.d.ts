@@ -930,11 +930,50 @@ export interface TriageContext {
    */
   queue_depth?: number;
   /**
+   * Incidents open now (a gateway failing, a carrier in trouble, a source
+   * gone silent), as the service's stream detectors found them.
+   */
+  incidents?: IncidentRef[];
+  /**
    * Merchant-specific data.
    */
   attributes?: {
     [k: string]: unknown | undefined;
   };
+}
+
+export interface IncidentRef {
+  /**
+   * The service's incident id.
+   */
+  id: number;
+  /**
+   * `declines_surge`, `carrier_exceptions_surge`, `shortages_surge`,
+   * `address_failures_surge`, `source_silent`, …
+   */
+  kind: string;
+  /**
+   * The watched series: `declines`, `carrier_exceptions`, `shortages`,
+   * `address_failures` or `volume`.
+   */
+  metric: string;
+  /**
+   * What it is about: `gateway=adyen`, `gateway=adyen,category=issuer_unavailable`,
+   * `carrier=ups`, `node=dc-1`, `sku=…`, `country=DE`, `source=stripe`.
+   */
+  scope: string;
+  /**
+   * `up` (a surge) or `down` (a drop or silence).
+   */
+  direction: string;
+  /**
+   * `open` or `acknowledged`.
+   */
+  status: string;
+  /**
+   * When the series began to move (the detector's change point).
+   */
+  started_at: string;
 }
 
 export interface TriageDecision {

@@ -65,12 +65,14 @@ async fn move_action(
     Ok(Json(out))
 }
 
-/// A proposed action (from a decision routed to people) is approved for delivery.
+/// A proposed action (from a decision routed to people) is approved for
+/// delivery; so is an action held for an incident, when a person decides
+/// not to wait for it.
 pub async fn approve(
     State(state): State<Shared>,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Value>, ApiError> {
-    move_action(state, id, &["proposed"], "pending").await
+    move_action(state, id, &["proposed", "held"], "pending").await
 }
 
 /// An action not yet delivered is cancelled.
@@ -78,7 +80,7 @@ pub async fn cancel(
     State(state): State<Shared>,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Value>, ApiError> {
-    move_action(state, id, &["proposed", "pending"], "cancelled").await
+    move_action(state, id, &["proposed", "held", "pending"], "cancelled").await
 }
 
 /// A dead-lettered action is queued again (same idempotency key).

@@ -5,6 +5,7 @@ mod bundles;
 mod cases;
 mod events;
 mod extract;
+mod incidents;
 pub mod limits;
 mod ops;
 mod webhooks;
@@ -65,6 +66,13 @@ pub fn router(state: Shared) -> Router {
         .route("/v1/actions/{id}/approve", post(actions::approve))
         .route("/v1/actions/{id}/cancel", post(actions::cancel))
         .route("/v1/actions/{id}/redeliver", post(actions::redeliver))
+        .route("/v1/incidents", get(incidents::list))
+        .route("/v1/incidents/{id}", get(incidents::detail))
+        .route(
+            "/v1/incidents/{id}/acknowledge",
+            post(incidents::acknowledge),
+        )
+        .route("/v1/incidents/{id}/resolve", post(incidents::resolve))
         .route("/v1/bundles/active", get(bundles::active))
         .route("/v1/bundles/{id}", get(bundles::get_one))
         .route("/v1/bundles/{id}/activate", post(bundles::activate))

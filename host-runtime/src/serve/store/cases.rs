@@ -56,6 +56,8 @@ pub struct QueueCounts {
     pub actions_by_status: Vec<(String, i64)>,
     /// Seconds since the oldest due pending action became due.
     pub outbox_lag_seconds: f64,
+    /// Incidents not resolved yet.
+    pub open_incidents: i64,
 }
 
 const CASE_COLUMNS: &str =
@@ -446,7 +448,7 @@ pub fn resolve(
     } else {
         conn.execute(
             "UPDATE actions SET status = 'cancelled', last_error = 'case resolved'
-             WHERE case_id = ?1 AND status IN ('pending', 'proposed')",
+             WHERE case_id = ?1 AND status IN ('pending', 'proposed', 'held')",
             [id],
         )?
     };
@@ -478,10 +480,16 @@ pub fn counts(conn: &Connection, now: DateTime<Utc>) -> Result<QueueCounts, Stor
         Some(t) => (now - parse_ts(&t)?).num_milliseconds().max(0) as f64 / 1000.0,
         None => 0.0,
     };
+    let open_incidents = conn.query_row(
+        "SELECT COUNT(*) FROM incidents WHERE status != 'resolved'",
+        [],
+        |r| r.get(0),
+    )?;
     Ok(QueueCounts {
         agent_queue,
         open_cases,
         actions_by_status,
         outbox_lag_seconds,
+        open_incidents,
     })
 }

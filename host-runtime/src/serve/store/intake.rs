@@ -15,10 +15,13 @@ pub struct ActionDraft {
     pub params: Value,
     /// Stored once, ever: a second draft with the same key is dropped.
     pub idempotency_key: String,
-    /// `pending` (will be delivered) or `proposed` (waits for an agent).
+    /// `pending` (will be delivered), `proposed` (waits for an agent) or
+    /// `held` (waits for `incident_id` to be resolved).
     pub status: &'static str,
     /// Not delivered before this time.
     pub due_at: DateTime<Utc>,
+    /// The incident a `held` action waits for.
+    pub incident_id: Option<i64>,
 }
 
 /// Everything stored for one accepted event.
@@ -336,10 +339,22 @@ pub fn record(conn: &Connection, r: &TriageRecord) -> Result<RecordOutcome, Stor
     )?;
     let mut actions = Vec::new();
     for a in &r.actions {
+        // An incident resolved since the rules ran holds nothing back.
+        let status = match a.incident_id {
+            Some(id) if a.status == "held" => {
+                let open: bool = conn.query_row(
+                    "SELECT COUNT(*) > 0 FROM incidents WHERE id = ?1 AND status != 'resolved'",
+                    [id],
+                    |r| r.get(0),
+                )?;
+                if open { "held" } else { "pending" }
+            }
+            _ => a.status,
+        };
         let inserted = conn.execute(
             "INSERT INTO actions(case_id, event_seq, type, params_json, idempotency_key, status,
-               due_at, next_attempt_at, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)
+               due_at, next_attempt_at, created_at, incident_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9)
              ON CONFLICT(idempotency_key) DO NOTHING",
             params![
                 case_id,
@@ -347,16 +362,17 @@ pub fn record(conn: &Connection, r: &TriageRecord) -> Result<RecordOutcome, Stor
                 a.kind,
                 a.params.to_string(),
                 a.idempotency_key,
-                a.status,
+                status,
                 ts(a.due_at),
                 now,
+                a.incident_id,
             ],
         )?;
         if inserted == 1 {
             actions.push((
                 conn.last_insert_rowid(),
                 a.idempotency_key.clone(),
-                a.status.to_owned(),
+                status.to_owned(),
             ));
         }
     }

@@ -7,6 +7,7 @@
 
 pub mod bundles;
 pub mod cases;
+pub mod incidents;
 pub mod intake;
 pub mod outbox;
 
@@ -15,7 +16,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 use thiserror::Error;
 
 pub use bundles::StoredBundle;
@@ -90,6 +91,60 @@ fn migrate(conn: &Connection) -> Result<(), StoreError> {
     if !has_hash {
         conn.execute_batch("ALTER TABLE events ADD COLUMN content_hash TEXT")?;
     }
+    let column = |table: &str, name: &str| -> Result<Option<bool>, StoreError> {
+        Ok(conn
+            .query_row(
+                &format!("SELECT \"notnull\" FROM pragma_table_info('{table}') WHERE name = ?1"),
+                [name],
+                |r| r.get::<_, bool>(0),
+            )
+            .optional()?)
+    };
+    if column("cases", "incident_id")?.is_none() {
+        conn.execute_batch("ALTER TABLE cases ADD COLUMN incident_id INTEGER")?;
+    }
+    // Actions of incidents have no case: rebuild an older outbox table
+    // whose case and event were required.
+    if column("actions", "case_id")? == Some(true) {
+        // SQLite's table-rebuild procedure: references off while the table
+        // is copied and renamed, in one transaction.
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        conn.execute_batch(
+            "BEGIN IMMEDIATE;
+             CREATE TABLE actions_v2 (
+                id               INTEGER PRIMARY KEY,
+                case_id          INTEGER REFERENCES cases(id),
+                event_seq        INTEGER REFERENCES events(seq),
+                incident_id      INTEGER REFERENCES incidents(id),
+                type             TEXT NOT NULL,
+                params_json      TEXT NOT NULL,
+                idempotency_key  TEXT NOT NULL UNIQUE,
+                status           TEXT NOT NULL,
+                due_at           TEXT NOT NULL,
+                next_attempt_at  TEXT NOT NULL,
+                attempts         INTEGER NOT NULL DEFAULT 0,
+                lease_until      TEXT,
+                last_error       TEXT,
+                created_at       TEXT NOT NULL,
+                delivered_at     TEXT
+             );
+             INSERT INTO actions_v2(id, case_id, event_seq, type, params_json, idempotency_key, status,
+                 due_at, next_attempt_at, attempts, lease_until, last_error, created_at, delivered_at)
+               SELECT id, case_id, event_seq, type, params_json, idempotency_key, status,
+                 due_at, next_attempt_at, attempts, lease_until, last_error, created_at, delivered_at
+               FROM actions;
+             DROP TABLE actions;
+             ALTER TABLE actions_v2 RENAME TO actions;
+             CREATE INDEX IF NOT EXISTS actions_due ON actions(status, next_attempt_at);
+             CREATE INDEX IF NOT EXISTS actions_case ON actions(case_id);
+             COMMIT;",
+        )?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+    }
+    conn.execute_batch(
+        "CREATE INDEX IF NOT EXISTS cases_incident ON cases(incident_id) WHERE incident_id IS NOT NULL;
+         CREATE INDEX IF NOT EXISTS actions_incident ON actions(incident_id) WHERE incident_id IS NOT NULL;",
+    )?;
     Ok(())
 }
 
@@ -176,5 +231,59 @@ impl Store {
     pub fn ping(&self) -> bool {
         self.read(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?))
             .is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_older_outbox_whose_actions_needed_a_case_is_rebuilt_keeping_its_rows() {
+        let dir = std::env::temp_dir().join(format!("ordex-migrate-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("old.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            // The outbox as ordex wrote it before incidents existed.
+            conn.execute_batch(
+                "CREATE TABLE actions (
+                    id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL, event_seq INTEGER NOT NULL,
+                    type TEXT NOT NULL, params_json TEXT NOT NULL, idempotency_key TEXT NOT NULL UNIQUE,
+                    status TEXT NOT NULL, due_at TEXT NOT NULL, next_attempt_at TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0, lease_until TEXT, last_error TEXT,
+                    created_at TEXT NOT NULL, delivered_at TEXT);
+                 INSERT INTO actions(case_id, event_seq, type, params_json, idempotency_key, status, due_at, next_attempt_at, created_at)
+                   VALUES (1, 1, 'notify_customer', '{}', 'k1', 'delivered', 't', 't', 't');",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        store
+            .read(|c| {
+                let required: bool = c.query_row(
+                    "SELECT \"notnull\" FROM pragma_table_info('actions') WHERE name = 'case_id'",
+                    [],
+                    |r| r.get(0),
+                )?;
+                assert!(!required);
+                let kept: String = c.query_row(
+                    "SELECT idempotency_key FROM actions WHERE id = 1",
+                    [],
+                    |r| r.get(0),
+                )?;
+                assert_eq!(kept, "k1");
+                let has: i64 = c.query_row(
+                    "SELECT COUNT(*) FROM pragma_table_info('cases') WHERE name = 'incident_id'",
+                    [],
+                    |r| r.get(0),
+                )?;
+                assert_eq!(has, 1);
+                Ok(())
+            })
+            .unwrap();
+        drop(store);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

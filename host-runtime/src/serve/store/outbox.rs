@@ -12,8 +12,9 @@ use serde_json::{Value, json};
 use super::{StoreError, parse_ts, ts};
 
 /// Every status an action can be in.
-pub const STATUSES: [&str; 6] = [
+pub const STATUSES: [&str; 7] = [
     "proposed",
+    "held",
     "pending",
     "in_flight",
     "delivered",
@@ -24,13 +25,14 @@ pub const STATUSES: [&str; 6] = [
 pub(super) const ACTION_COLUMNS: &str = "a.id, a.case_id, a.event_seq, a.type, a.params_json,
     a.idempotency_key, a.status, a.due_at, a.next_attempt_at, a.attempts, a.last_error,
     a.created_at, a.delivered_at, (SELECT order_id FROM cases WHERE id = a.case_id),
-    (SELECT id FROM events WHERE seq = a.event_seq)";
+    (SELECT id FROM events WHERE seq = a.event_seq), a.incident_id";
 
 pub(super) fn action_json(r: &Row<'_>) -> rusqlite::Result<Value> {
     let params: String = r.get(4)?;
     Ok(json!({
         "id": r.get::<_, i64>(0)?,
-        "case_id": r.get::<_, i64>(1)?,
+        "case_id": r.get::<_, Option<i64>>(1)?,
+        "incident_id": r.get::<_, Option<i64>>(15)?,
         "type": r.get::<_, String>(3)?,
         "params": serde_json::from_str::<Value>(&params).unwrap_or(Value::Null),
         "idempotency_key": r.get::<_, String>(5)?,
@@ -114,6 +116,7 @@ pub fn claim(
             body: json!({
                 "id": row["id"], "type": row["type"], "idempotency_key": row["idempotency_key"],
                 "params": row["params"], "case_id": row["case_id"], "order_id": row["order_id"],
+                "incident_id": row["incident_id"],
                 "event_id": row["event_id"], "due_at": row["due_at"],
             }),
         });

@@ -62,7 +62,9 @@ CREATE TABLE IF NOT EXISTS cases (
     last_event_seq  INTEGER NOT NULL,
     outcome         TEXT,
     resolved_at     TEXT,
-    resolved_by     TEXT
+    resolved_by     TEXT,
+    -- The incident that explains the case (a gateway or carrier in trouble).
+    incident_id     INTEGER
 );
 CREATE UNIQUE INDEX IF NOT EXISTS cases_one_open_per_order ON cases(order_id) WHERE status = 'open';
 CREATE INDEX IF NOT EXISTS cases_queue_priority ON cases(status, priority_score DESC, id);
@@ -91,11 +93,14 @@ CREATE TABLE IF NOT EXISTS outcomes (
     at           TEXT NOT NULL
 );
 
--- The action outbox. An idempotency key is stored once, ever.
+-- The action outbox. An idempotency key is stored once, ever. An action
+-- belongs to a case (and the event that caused it) or to an incident
+-- (its notification); `held` actions wait for their incident to end.
 CREATE TABLE IF NOT EXISTS actions (
     id               INTEGER PRIMARY KEY,
-    case_id          INTEGER NOT NULL REFERENCES cases(id),
-    event_seq        INTEGER NOT NULL REFERENCES events(seq),
+    case_id          INTEGER REFERENCES cases(id),
+    event_seq        INTEGER REFERENCES events(seq),
+    incident_id      INTEGER REFERENCES incidents(id),
     type             TEXT NOT NULL,
     params_json      TEXT NOT NULL,
     idempotency_key  TEXT NOT NULL UNIQUE,
@@ -121,3 +126,37 @@ CREATE TABLE IF NOT EXISTS bundles (
     activated_at  TEXT,
     active        INTEGER NOT NULL DEFAULT 0
 );
+
+-- Watched series: the current bucket's count, the detector's state and the
+-- recent closed buckets (what the console charts).
+CREATE TABLE IF NOT EXISTS series (
+    metric        TEXT NOT NULL,
+    scope         TEXT NOT NULL,
+    bucket_start  TEXT NOT NULL,
+    count         INTEGER NOT NULL,
+    state_json    TEXT NOT NULL,
+    history_json  TEXT NOT NULL,
+    PRIMARY KEY (metric, scope)
+);
+CREATE INDEX IF NOT EXISTS series_due ON series(bucket_start);
+
+-- Incidents opened by the detectors: at most one unresolved per series.
+CREATE TABLE IF NOT EXISTS incidents (
+    id               INTEGER PRIMARY KEY,
+    kind             TEXT NOT NULL,
+    metric           TEXT NOT NULL,
+    scope            TEXT NOT NULL,
+    direction        TEXT NOT NULL,
+    status           TEXT NOT NULL,
+    started_at       TEXT NOT NULL,
+    opened_at        TEXT NOT NULL,
+    acknowledged_at  TEXT,
+    acknowledged_by  TEXT,
+    resolved_at      TEXT,
+    resolved_by      TEXT,
+    peak_score       REAL NOT NULL,
+    baseline         REAL NOT NULL,
+    evidence_json    TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS incidents_one_unresolved ON incidents(metric, scope) WHERE status != 'resolved';
+CREATE INDEX IF NOT EXISTS incidents_status ON incidents(status, id);
