@@ -9,5 +9,6 @@ pub mod nab;
 pub mod pack_dir;
 pub mod render;
 pub mod serve;
+pub mod simulate;
 pub mod train;
 pub mod wasm_host;

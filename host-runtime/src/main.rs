@@ -165,6 +165,11 @@ enum Command {
         #[command(subcommand)]
         command: commands::nab::NabCommand,
     },
+    /// Simulate policies against a world whose ground truth is a file.
+    Simulate {
+        #[command(subcommand)]
+        command: commands::simulate::SimulateCommand,
+    },
     /// Run the pack's test cases.
     Test {
         /// Pack directory or bundle file.
@@ -275,6 +280,7 @@ fn main() -> ExitCode {
         Command::Bundle { pack, output } => commands::bundle::run(&pack, &output),
         Command::Train { model, args } => commands::train::run(model, &args),
         Command::Nab { command } => commands::nab::run(command),
+        Command::Simulate { command } => commands::simulate::run(command),
         Command::Serve(args) => serve(*args),
         Command::Schema { output } => commands::schema::run(&output),
         Command::Docs { output } => commands::docs::run(output.as_deref()),

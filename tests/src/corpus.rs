@@ -436,6 +436,54 @@ fn detect_input(rng: &mut ChaCha8Rng) -> Value {
     input
 }
 
+/// A learned-retry call: a decline with history, and counts that give the
+/// learner enough evidence about half of the time.
+fn learned_retry_input(rng: &mut ChaCha8Rng, currency: &str, day: i64) -> Value {
+    let failure = attempt(rng, currency, day);
+    let history: Vec<Value> = (0..rng.random_range(0..6))
+        .map(|_| attempt(rng, currency, day))
+        .collect();
+    let gateway: ordex_core::model::Gateway = serde_json::from_value(failure["gateway"].clone())
+        .unwrap_or(ordex_core::model::Gateway::Other);
+    let info = ordex_core::knowledge::decline::classify(
+        gateway,
+        failure["decline_code"].as_str().unwrap_or(""),
+    );
+    let category = serde_json::to_value(info.category)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let country = failure["bin_country"].as_str().unwrap_or("??").to_owned();
+    let mut cells = serde_json::Map::new();
+    let cell_count = if rng.random_bool(0.5) { 40 } else { 3 };
+    for _ in 0..cell_count {
+        let key = format!(
+            "{category}|{}|{}|{}|{}|{}",
+            if rng.random_bool(0.8) {
+                country.as_str()
+            } else {
+                "*"
+            },
+            if rng.random_bool(0.8) { currency } else { "*" },
+            rng.random_range(0..6),
+            pick(rng, &["payday", "weekday", "weekend"]),
+            rng.random_range(0..5)
+        );
+        cells.insert(
+            key,
+            json!({"successes": rng.random_range(0..40), "failures": rng.random_range(0..80)}),
+        );
+    }
+    json!({
+        "request": {"schema_version": 1, "failure": failure, "history": history},
+        "stats": {"cells": cells},
+        "spec": {"min_evidence": rng.random_range(0..200)},
+        "utc_offset_minutes": rng.random_range(-600..600),
+        "horizon_days": 60,
+        "seed": rng.random::<u32>(),
+    })
+}
+
 /// `n` call envelopes from `seed`.
 pub fn corpus(seed: u64, n: usize) -> Corpus {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -463,6 +511,11 @@ pub fn corpus(seed: u64, n: usize) -> Corpus {
                 )
             }
             _ if i % 25 == 2 => ("ordex:detect", detect_input(&mut rng), Value::Null),
+            _ if i % 25 == 3 => (
+                "ordex:learned_retry",
+                learned_retry_input(&mut rng, currency, day),
+                Value::Null,
+            ),
             _ => {
                 let kind = ExceptionKind::ALL[rng.random_range(0..ExceptionKind::ALL.len())];
                 let event = json!({"schema_version": 1, "id": format!("evt_{i}"), "occurred_at": time(&mut rng, day), "order": order(&mut rng, currency), "customer": customer(&mut rng), "exception": exception(&mut rng, kind, currency, day)});
@@ -525,6 +578,35 @@ mod tests {
             with_state >= 30 && ok * 10 >= calls.len() * 8,
             "{with_state} with state, {ok} ok of {}",
             calls.len()
+        );
+    }
+
+    #[test]
+    fn learned_retry_calls_answer_both_ways() {
+        let engine_free: Vec<Value> = corpus(20_261_127, 3_000)
+            .calls
+            .iter()
+            .filter_map(|c| serde_json::from_str::<Value>(c).ok())
+            .filter(|c| c["entry"] == "ordex:learned_retry")
+            .collect();
+        let now = ordex_core::api::parse_now(Some(&json!("2026-11-27T10:00:00Z")), "now").unwrap();
+        let sources: Vec<String> = engine_free
+            .iter()
+            .filter_map(|c| {
+                match ordex_core::api::learn_json::learned_retry(&c["input"], "input", now) {
+                    ordex_core::api::Answer::Success { ok, .. } => Some(ok.source.to_owned()),
+                    _ => None,
+                }
+            })
+            .collect();
+        assert!(engine_free.len() >= 100, "{} calls", engine_free.len());
+        assert!(
+            sources.iter().filter(|s| *s == "learned").count() >= 5,
+            "{sources:?}"
+        );
+        assert!(
+            sources.iter().filter(|s| *s == "schedule").count() >= 10,
+            "{sources:?}"
         );
     }
 

@@ -64,7 +64,8 @@ async function load(reset) {
 function actionRow(a) {
   const buttons = [];
   if (a.status === "proposed") buttons.push(`<button data-act="approve" data-id="${a.id}">Approve</button>`);
-  if (a.status === "proposed" || a.status === "pending") buttons.push(`<button data-act="cancel" data-id="${a.id}">Cancel</button>`);
+  if (a.status === "held") buttons.push(`<button data-act="approve" data-id="${a.id}" title="Do not wait for the incident">Release now</button>`);
+  if (a.status === "proposed" || a.status === "pending" || a.status === "held") buttons.push(`<button data-act="cancel" data-id="${a.id}">Cancel</button>`);
   if (a.status === "dead") buttons.push(`<button data-act="redeliver" data-id="${a.id}">Redeliver</button>`);
   return `<tr><td><b>${esc(a.type)}</b><div class="muted">${esc(a.idempotency_key)}</div></td><td>${esc(a.status)}${a.last_error ? `<div class="error">${esc(a.last_error)}</div>` : ""}</td>
     <td>${esc(new Date(a.due_at).toLocaleString())}</td><td>${buttons.join(" ")}</td></tr>`;
@@ -81,7 +82,8 @@ async function show(id) {
     $("detail").innerHTML = `
       <section><h2>Case ${c.id}: ${esc(c.category.replaceAll("_", " "))}</h2>
         <div><span class="urgency ${esc(c.urgency)}">${esc(c.urgency)}</span> · priority ${c.priority_score} · ${esc(c.route)} · ${esc(c.status)}${c.outcome ? ` (${esc(c.outcome)})` : ""}</div>
-        <div class="muted">Order ${esc(c.order_id)} · SLA due ${esc(new Date(c.sla_due).toLocaleString())} · assignee ${esc(c.assignee ?? "none")}</div></section>
+        <div class="muted">Order ${esc(c.order_id)} · SLA due ${esc(new Date(c.sla_due).toLocaleString())} · assignee ${esc(c.assignee ?? "none")}</div>
+        ${c.incident_id ? `<div class="incident-link">Part of incident ${c.incident_id} (see the banner above)</div>` : ""}</section>
       <section><h3>Decision</h3>${d ? `<div>${esc(d.workflow)} <span class="muted">by bundle ${esc(d.bundle_id.slice(0, 19))}…</span></div><ul>${reasons}</ul>` : `<div class="error">The rules failed: ${esc((errors ?? []).map((e) => e.message).join("; "))}</div>`}
         ${c.decision?.retry_plan?.ok ? `<div class="muted">Retry plan: ${esc((c.decision.retry_plan.ok.next_attempts ?? []).join(", ") || "no retry")}; ${esc((c.decision.retry_plan.ok.compliance_notes ?? []).join("; "))}</div>` : ""}</section>
       <section><h3>Actions</h3><table>${c.actions.map(actionRow).join("") || "<tr><td class='muted'>none</td></tr>"}</table></section>
@@ -112,5 +114,77 @@ async function show(id) {
     }
   } catch (e) { say(e.message, true); }
 }
+
+// ── Incidents: a banner over the queue with each open incident's series ──────
+
+const incidentCharts = new Map();
+
+async function loadIncidents() {
+  let list;
+  try { list = (await api("/v1/incidents?status=open")).incidents; } catch { return; }
+  const box = $("incidents");
+  box.hidden = list.length === 0;
+  box.replaceChildren();
+  for (const i of list) {
+    const row = document.createElement("div");
+    row.className = "incident";
+    row.innerHTML = `<b>Incident ${i.id}: ${esc(i.kind.replaceAll("_", " "))}</b><span>${esc(i.scope)}</span>
+      <span class="muted">since ${esc(new Date(i.started_at).toLocaleString())} · ${esc(i.status)}${i.acknowledged_by ? ` by ${esc(i.acknowledged_by)}` : ""} · ${i.cases} case(s)</span>
+      <button data-i="chart">Chart</button>${i.status === "open" ? `<button data-i="acknowledge">Acknowledge</button>` : ""}<button data-i="resolve">Resolve</button>`;
+    const chart = document.createElement("div");
+    chart.className = "chart";
+    chart.hidden = !incidentCharts.has(i.id);
+    row.querySelector('[data-i="chart"]').onclick = async () => {
+      if (incidentCharts.has(i.id)) { incidentCharts.delete(i.id); chart.hidden = true; return; }
+      incidentCharts.set(i.id, true);
+      chart.hidden = false;
+      drawIncident(i.id, chart);
+    };
+    for (const act of ["acknowledge", "resolve"]) {
+      const b = row.querySelector(`[data-i="${act}"]`);
+      if (b) b.onclick = async () => {
+        const by = localStorage.getItem("ordex-agent") || "agent";
+        try { await api(`/v1/incidents/${i.id}/${act}`, { by }); loadIncidents(); load(true); } catch (e) { say(e.message, true); }
+      };
+    }
+    box.append(row, chart);
+    if (incidentCharts.has(i.id)) drawIncident(i.id, chart);
+  }
+}
+
+// The series per bucket, the detector's baseline and score, and the change point.
+async function drawIncident(id, el) {
+  let d;
+  try { d = await api(`/v1/incidents/${id}`); } catch (e) { el.textContent = e.message; return; }
+  const pts = d.series ?? d.evidence?.series ?? [];
+  const xs = pts.map((p) => Date.parse(p.at) / 1000);
+  const counts = pts.map((p) => p.count);
+  const base = pts.map((p) => p.baseline);
+  const score = pts.map((p) => (d.direction === "down" ? p.down : p.up));
+  const change = Date.parse(d.evidence?.change_point ?? d.started_at) / 1000;
+  el.replaceChildren();
+  const title = document.createElement("div");
+  title.className = "muted";
+  title.textContent = `${d.metric} ${d.scope}: events per ${d.evidence?.bucket_seconds ?? "?"} s, the detector's baseline, and its score (1 = alarm); the line marks the change point.`;
+  el.append(title);
+  if (!window.uPlot || xs.length < 2) { el.append(document.createTextNode(xs.length < 2 ? "Not enough buckets yet." : "Chart library not loaded (run scripts/run to fetch uPlot).")); return; }
+  const marker = { hooks: { draw: [(u) => {
+    const x = u.valToPos(change, "x", true);
+    if (!Number.isFinite(x)) return;
+    const c = u.ctx;
+    c.save(); c.strokeStyle = "#b42318"; c.setLineDash([4, 4]); c.lineWidth = 1.5;
+    c.beginPath(); c.moveTo(x, u.bbox.top); c.lineTo(x, u.bbox.top + u.bbox.height); c.stroke(); c.restore();
+  }] } };
+  new window.uPlot({
+    width: Math.min(900, el.clientWidth - 16 || 800), height: 220, plugins: [marker],
+    scales: { x: { time: true }, score: { range: [0, 1.05] } },
+    series: [{}, { label: "events", stroke: "#2952cc", width: 1.5 }, { label: "baseline", stroke: "#667085", dash: [6, 4] },
+      { label: "score", stroke: "#c4320a", scale: "score" }],
+    axes: [{}, { label: "events" }, { side: 1, scale: "score", label: "score", grid: { show: false } }],
+  }, [xs, counts, base, score], el);
+}
+
+if ($("key").value) { loadIncidents(); setInterval(loadIncidents, 30000); }
+$("refresh").addEventListener("click", loadIncidents);
 
 if ($("key").value) load(true); else say("Enter the API key printed when ordex serve started (ordex-data/api-key).");

@@ -137,6 +137,11 @@ pub fn evaluate_json(engine: &Engine, call: &Value) -> Answer<Value> {
         let input = try_input!(input_of(env));
         return to_value(super::learn_json::detect(input, "input"));
     }
+    if entry == super::learn_json::LEARNED_RETRY_ENTRY {
+        let now = try_input!(parse_now(env.get("now"), "now"));
+        let input = try_input!(input_of(env));
+        return to_value(super::learn_json::learned_retry(input, "input", now));
+    }
     match engine.pack().manifest().entry_kind(entry) {
         // Typed entries are dispatched by their declared kind, whatever their name.
         Some(EntryKind::Checkout) => to_value(checkout_at(engine, entry, &strip_entry(env))),

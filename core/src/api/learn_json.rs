@@ -12,6 +12,87 @@ use crate::learn::anomaly::{DetectorSpec, DetectorState, Observation, Reading, o
 /// The entry name of the anomaly detectors.
 pub const DETECT_ENTRY: &str = "ordex:detect";
 
+/// The entry name of the retry-timing learner:
+/// `{"request": <RetryRequest>, "stats": <RetryStats>, "spec": <LearnerSpec>?,
+///   "utc_offset_minutes": n?, "horizon_days": n?, "seed": n}` at `now` →
+/// `{"source": "learned"|"schedule", "proposal": {at, estimate, segment, evidence}?}`.
+pub const LEARNED_RETRY_ENTRY: &str = "ordex:learned_retry";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LearnedRetryInput {
+    request: crate::model::RetryRequest,
+    #[serde(default)]
+    stats: crate::learn::retry_bandit::RetryStats,
+    #[serde(default)]
+    spec: Option<crate::learn::retry_bandit::LearnerSpec>,
+    #[serde(default)]
+    utc_offset_minutes: i32,
+    #[serde(default = "default_horizon")]
+    horizon_days: i64,
+    seed: u64,
+}
+
+fn default_horizon() -> i64 {
+    14
+}
+
+/// The answer of `ordex:learned_retry`.
+#[derive(Debug, Serialize)]
+pub struct LearnedRetry {
+    /// `learned` when the learner chose, `schedule` when the rule pack's
+    /// schedule should be kept (too little evidence, or not retryable).
+    pub source: &'static str,
+    /// The learner's choice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposal: Option<crate::learn::retry_bandit::Proposal>,
+}
+
+/// Runs `ordex:learned_retry` at `now`.
+pub fn learned_retry(
+    input: &Value,
+    path: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Answer<LearnedRetry> {
+    let call: LearnedRetryInput = match typed(input, path) {
+        Ok(c) => c,
+        Err(e) => return Answer::fail(ErrorInfo::from(e)),
+    };
+    if !(1..=60).contains(&call.horizon_days) || !(-840..=840).contains(&call.utc_offset_minutes) {
+        return Answer::fail(ErrorInfo::from(InputError::Invalid {
+            path: format!("{path}.horizon_days"),
+            message: "horizon_days 1..=60, utc_offset_minutes -840..=840".into(),
+        }));
+    }
+    if call.stats.cells.len() > 100_000 {
+        return Answer::fail(ErrorInfo::from(InputError::Invalid {
+            path: format!("{path}.stats.cells"),
+            message: "at most 100000 cells; pass the decline's context only".into(),
+        }));
+    }
+    let spec = call.spec.unwrap_or_default();
+    let proposal = crate::learn::retry_bandit::plan_next(
+        &call.stats,
+        &spec,
+        &call.request,
+        call.utc_offset_minutes,
+        now,
+        call.horizon_days,
+        call.seed,
+    );
+    Answer::Success {
+        ok: LearnedRetry {
+            source: if proposal.is_some() {
+                "learned"
+            } else {
+                "schedule"
+            },
+            proposal,
+        },
+        warnings: Vec::new(),
+    }
+}
+
 /// Most observations one call may carry.
 pub const MAX_OBSERVATIONS: usize = 10_000;
 

@@ -8,4 +8,6 @@
 
 pub mod anomaly;
 pub mod det_math;
+pub mod retry_bandit;
 pub mod risk;
+pub mod rng;

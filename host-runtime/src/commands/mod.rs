@@ -9,6 +9,7 @@ pub mod knowledge;
 pub mod nab;
 pub mod schema;
 pub mod serve;
+pub mod simulate;
 pub mod test;
 pub mod train;
 pub mod train_risk;

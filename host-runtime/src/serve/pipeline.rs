@@ -64,6 +64,46 @@ fn parse_time(v: &Value) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// The learner's time for the next retry of `request`, if its segment has
+/// enough evidence; the seed is derived from the event id, so a replay
+/// chooses the same time.
+fn learned_time(
+    conn: &Connection,
+    request: &Value,
+    event_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<ordex_core::learn::retry_bandit::Proposal>, StoreError> {
+    let Ok(req) = serde_json::from_value::<ordex_core::model::RetryRequest>(request.clone()) else {
+        return Ok(None);
+    };
+    let first = req
+        .history
+        .iter()
+        .map(|a| a.at)
+        .chain([req.failure.at])
+        .min();
+    let mut payment = serde_json::to_value(&req.failure).unwrap_or(Value::Null);
+    if let Some(t) = first {
+        payment["at"] = json!(ts(t));
+    }
+    let Some(ctx) = super::api::payments::retry_context(&payment, 0) else {
+        return Ok(None);
+    };
+    let stats = super::store::retries::stats_for(conn, &ctx)?;
+    let seed = event_id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    Ok(ordex_core::learn::retry_bandit::plan_next(
+        &stats,
+        &ordex_core::learn::retry_bandit::LearnerSpec::default(),
+        &req,
+        0,
+        now,
+        14,
+        seed,
+    ))
+}
+
 /// Evaluates `incoming` against `bundle` at `now` and builds what to store.
 /// `conn` is a read snapshot; `view` adds what the request's earlier events
 /// will have stored by the time this one is.
@@ -180,7 +220,19 @@ pub fn triage(
                 draft.idempotency_key = format!("{}:retry_payment:{attempt}", event.order.id);
                 match planned.answer.get("ok") {
                     Some(plan) if plan["retry"] == true => {
-                        let at = plan["next_attempts"].get(0).and_then(parse_time);
+                        let mut at = plan["next_attempts"].get(0).and_then(parse_time);
+                        // With enough outcomes for this decline's segment the
+                        // learner times the attempt (always among the times the
+                        // card networks allow); otherwise the pack's schedule.
+                        let learned = learned_time(conn, &request, &event.id, now)?;
+                        match &learned {
+                            Some(p) => {
+                                at = Some(p.at);
+                                params["plan_source"] = json!("learned");
+                                params["learned"] = json!({"estimate": p.estimate, "segment": p.segment, "evidence": p.evidence});
+                            }
+                            None => params["plan_source"] = json!("schedule"),
+                        }
                         draft.due_at = at.unwrap_or(draft.due_at);
                         params["at"] = json!(ts(draft.due_at));
                         params["attempt"] = json!(attempt);

@@ -8,6 +8,7 @@ mod extract;
 mod incidents;
 pub mod limits;
 mod ops;
+pub mod payments;
 mod webhooks;
 
 pub use extract::{ApiPath, ApiQuery};
@@ -66,6 +67,7 @@ pub fn router(state: Shared) -> Router {
         .route("/v1/actions/{id}/approve", post(actions::approve))
         .route("/v1/actions/{id}/cancel", post(actions::cancel))
         .route("/v1/actions/{id}/redeliver", post(actions::redeliver))
+        .route("/v1/payment-results", post(payments::post))
         .route("/v1/incidents", get(incidents::list))
         .route("/v1/incidents/{id}", get(incidents::detail))
         .route(

@@ -63,7 +63,7 @@ pub struct QueueCounts {
 const CASE_COLUMNS: &str =
     "id, order_id, customer_id, customer_tier, kind, kinds, category, status, route,
     urgency, priority_score, sla_due, assignee, opened_at, updated_at, event_count, outcome,
-    resolved_at, resolved_by";
+    resolved_at, resolved_by, incident_id";
 
 fn case_json(r: &Row<'_>) -> rusqlite::Result<Value> {
     let kinds: String = r.get(5)?;
@@ -87,6 +87,7 @@ fn case_json(r: &Row<'_>) -> rusqlite::Result<Value> {
         "outcome": r.get::<_, Option<String>>(16)?,
         "resolved_at": r.get::<_, Option<String>>(17)?,
         "resolved_by": r.get::<_, Option<String>>(18)?,
+        "incident_id": r.get::<_, Option<i64>>(19)?,
     }))
 }
 

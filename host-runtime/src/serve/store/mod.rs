@@ -10,6 +10,7 @@ pub mod cases;
 pub mod incidents;
 pub mod intake;
 pub mod outbox;
+pub mod retries;
 
 use std::path::Path;
 use std::sync::Mutex;

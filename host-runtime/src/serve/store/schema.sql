@@ -160,3 +160,21 @@ CREATE TABLE IF NOT EXISTS incidents (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS incidents_one_unresolved ON incidents(metric, scope) WHERE status != 'resolved';
 CREATE INDEX IF NOT EXISTS incidents_status ON incidents(status, id);
+
+-- What payment retries achieved, per learner segment (counts the retry
+-- learner reads), and each recorded outcome.
+CREATE TABLE IF NOT EXISTS retry_stats (
+    key        TEXT PRIMARY KEY,
+    successes  INTEGER NOT NULL,
+    failures   INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS retry_outcomes (
+    id           INTEGER PRIMARY KEY,
+    order_id     TEXT NOT NULL,
+    action_id    INTEGER NOT NULL REFERENCES actions(id),
+    at           TEXT NOT NULL,
+    approved     INTEGER NOT NULL,
+    segment      TEXT NOT NULL,
+    recorded_at  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS retry_outcomes_order ON retry_outcomes(order_id, id);
