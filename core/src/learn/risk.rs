@@ -31,9 +31,11 @@ pub struct RiskInput {
     pub hour_weekday: Option<(u32, u32)>,
     /// No customer account.
     pub guest: bool,
+    /// Days since the customer's last cancellation, if any.
+    pub days_since_last_cancellation: Option<f64>,
 }
 
-const BASE: [&str; 17] = [
+const BASE: [&str; 20] = [
     "prior_orders",
     "prior_cancellations",
     "cancellation_rate",
@@ -51,6 +53,9 @@ const BASE: [&str; 17] = [
     "lines_x_cancellation_rate",
     "lines_x_prior_cancellations",
     "recent_repeat",
+    "cancelled_before",
+    "days_since_last_cancellation",
+    "cancelled_within_30d",
 ];
 
 /// Names of the features for a country list, in vector order.
@@ -108,6 +113,17 @@ pub fn features(x: &RiskInput, countries: &[String]) -> Vec<f64> {
     v.push(log1p(x.lines.len() as f64) * log1p(cancels));
     v.push(f64::from(u8::from(
         x.days_since_last_order.is_some_and(|d| d < 7.0),
+    )));
+    v.push(f64::from(u8::from(
+        x.days_since_last_cancellation.is_some(),
+    )));
+    // Recent cancellations say more than old ones: the log of the days, or
+    // of a year when there was none.
+    v.push(log1p(
+        x.days_since_last_cancellation.unwrap_or(365.0).min(365.0),
+    ));
+    v.push(f64::from(u8::from(
+        x.days_since_last_cancellation.is_some_and(|d| d <= 30.0),
     )));
     let country = x.country.as_deref().unwrap_or("");
     let known = countries.iter().position(|c| c == country);
@@ -366,6 +382,19 @@ mod tests {
             about: vec!["test".into()],
             currency: Some("GBP".into()),
         }
+    }
+
+    #[test]
+    fn every_feature_has_a_name() {
+        let countries = vec!["GB".to_owned()];
+        let x = RiskInput {
+            days_since_last_cancellation: Some(3.0),
+            ..RiskInput::default()
+        };
+        assert_eq!(
+            features(&x, &countries).len(),
+            feature_names(&countries).len()
+        );
     }
 
     #[test]

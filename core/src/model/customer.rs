@@ -43,6 +43,9 @@ pub struct Customer {
     /// When the customer's previous order was placed.
     #[serde(default)]
     pub last_order_at: Option<DateTime<Utc>>,
+    /// When the customer last cancelled an order (or part of one).
+    #[serde(default)]
+    pub last_cancellation_at: Option<DateTime<Utc>>,
     /// Email address, when known.
     #[serde(default)]
     pub email: Option<String>,

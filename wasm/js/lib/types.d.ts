@@ -196,6 +196,10 @@ export interface Customer {
    */
   last_order_at?: string | null;
   /**
+   * When the customer last cancelled an order (or part of one).
+   */
+  last_cancellation_at?: string | null;
+  /**
    * Email address, when known.
    */
   email?: string | null;

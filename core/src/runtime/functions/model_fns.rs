@@ -190,5 +190,9 @@ pub(crate) fn risk_input(
         country: order.shipping_address.as_ref().map(|a| a.country.clone()),
         hour_weekday: at.map(|t| (t.hour(), t.weekday().num_days_from_monday())),
         guest: customer.is_none_or(|c| c.id.is_empty()),
+        days_since_last_cancellation: customer
+            .and_then(|c| c.last_cancellation_at)
+            .zip(at)
+            .map(|(last, at)| (at - last).num_seconds().max(0) as f64 / 86_400.0),
     }
 }

@@ -25,6 +25,14 @@ pub enum Normalized {
     Carrier(CarrierUpdate),
     /// Nothing to triage (e.g. a shipment moving normally); the reason is returned.
     Ignored(String),
+    /// A payment went through: if the service had planned a retry for the
+    /// order, this is that retry's outcome (for the retry learner).
+    PaymentSucceeded {
+        /// The order.
+        order_id: String,
+        /// When the provider reported it.
+        at: DateTime<Utc>,
+    },
 }
 
 /// A carrier tracking update that reports an exception.

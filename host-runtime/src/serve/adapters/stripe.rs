@@ -1,5 +1,6 @@
 //! Stripe: `payment_intent.payment_failed`, `charge.failed` and
-//! `invoice.payment_failed` become `payment_declined` events.
+//! `invoice.payment_failed` become `payment_declined` events;
+//! `payment_intent.succeeded` is the outcome of a retry the service planned.
 //!
 //! The order is `metadata.order_id` (or `metadata.order`) of the object,
 //! falling back to the PaymentIntent, Charge or Invoice id, so declines of
@@ -11,10 +12,11 @@ use super::{Normalized, at, opt_text, text, unix};
 use crate::serve::error::ApiError;
 
 /// Event types this adapter takes.
-pub const TYPES: [&str; 3] = [
+pub const TYPES: [&str; 4] = [
     "payment_intent.payment_failed",
     "charge.failed",
     "invoice.payment_failed",
+    "payment_intent.succeeded",
 ];
 
 fn brand(b: Option<String>) -> Value {
@@ -57,6 +59,12 @@ pub fn normalize(payload: &Value) -> Result<Normalized, ApiError> {
     let obj =
         at(payload, "data.object").ok_or_else(|| super::missing("data.object", "required"))?;
     let obj_id = text(payload, "data.object.id")?;
+    if kind == "payment_intent.succeeded" {
+        return Ok(Normalized::PaymentSucceeded {
+            order_id: order_id(obj, &obj_id),
+            at: created,
+        });
+    }
     let currency = text(payload, "data.object.currency")?.to_uppercase();
 
     let mut payment = Map::new();

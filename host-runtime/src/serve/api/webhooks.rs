@@ -126,7 +126,24 @@ async fn receive(
                         json!({ "status": "ignored", "reason": reason }),
                     ));
                 }
-                Normalized::Event(v) => v,
+                Normalized::PaymentSucceeded { order_id, at } => {
+                    let recorded = record_outcome(&st, &order_id, at, true)?;
+                    st.metrics.event(source, if recorded { "accepted" } else { "ignored" });
+                    return Ok((
+                        StatusCode::OK,
+                        json!({ "status": if recorded { "retry_outcome_recorded" } else { "ignored" }, "order_id": order_id }),
+                    ));
+                }
+                Normalized::Event(v) => {
+                    // A decline of an order whose planned retry was delivered
+                    // is that retry's outcome.
+                    if let (Some(order), Some(t)) = (v["order"]["id"].as_str(), v["occurred_at"].as_str())
+                        && let Ok(t) = chrono::DateTime::parse_from_rfc3339(t)
+                    {
+                        record_outcome(&st, order, t.with_timezone(&chrono::Utc), false)?;
+                    }
+                    v
+                }
                 Normalized::Carrier(update) => {
                     let base = match &update.order_id {
                         Some(_) => None,
@@ -188,4 +205,27 @@ pub async fn aftership(
     body: Body,
 ) -> Result<Response, ApiError> {
     receive(state, Provider::AfterShip, headers, body).await
+}
+
+/// Records a payment outcome for the order's delivered retry, if it has one
+/// awaiting its outcome; whether one was recorded.
+fn record_outcome(
+    state: &Shared,
+    order_id: &str,
+    at: chrono::DateTime<chrono::Utc>,
+    approved: bool,
+) -> Result<bool, ApiError> {
+    let now = crate::serve::clock::now();
+    Ok(state.store.write(|tx| {
+        let Some((action_id, params)) =
+            crate::serve::store::retries::awaiting_outcome(tx, order_id)?
+        else {
+            return Ok(false);
+        };
+        let Some(ctx) = super::payments::retry_context(&params["payment"], 0) else {
+            return Ok(false);
+        };
+        crate::serve::store::retries::record(tx, order_id, action_id, &ctx, at, approved, now)?;
+        Ok(true)
+    })?)
 }

@@ -83,3 +83,22 @@ pub fn record(
     )?;
     Ok(fine)
 }
+
+/// The retry of `order_id` whose outcome is still unknown: the latest
+/// delivered `retry_payment` action with no recorded outcome.
+pub fn awaiting_outcome(
+    conn: &Connection,
+    order_id: &str,
+) -> Result<Option<(i64, Value)>, StoreError> {
+    let found: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT a.id, a.params_json FROM actions a JOIN cases c ON c.id = a.case_id
+             WHERE c.order_id = ?1 AND a.type = 'retry_payment' AND a.status = 'delivered'
+               AND NOT EXISTS (SELECT 1 FROM retry_outcomes o WHERE o.action_id = a.id)
+             ORDER BY a.id DESC LIMIT 1",
+            [order_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(found.map(|(id, p)| (id, serde_json::from_str(&p).unwrap_or(Value::Null))))
+}

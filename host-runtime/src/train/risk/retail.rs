@@ -157,6 +157,7 @@ pub fn read_orders(
             .map(Vec::as_slice)
             .unwrap_or(&[]);
         let prior_cancellations = theirs.iter().filter(|c| c.at < inv.at).count() as u32;
+        let last_cancellation = theirs.iter().filter(|c| c.at < inv.at).map(|c| c.at).max();
         let cancelled = theirs.iter().any(|c| {
             c.at >= inv.at && c.at <= inv.at + horizon && !c.products.is_disjoint(&inv.products)
         });
@@ -175,6 +176,8 @@ pub fn read_orders(
                 country: Some(inv.country.clone()),
                 hour_weekday: Some((inv.at.hour(), inv.at.weekday().num_days_from_monday())),
                 guest: false,
+                days_since_last_cancellation: last_cancellation
+                    .map(|t| (inv.at - t).num_seconds().max(0) as f64 / 86_400.0),
             },
             cancelled,
         });
