@@ -133,15 +133,21 @@ fn since_band(hours: i64) -> u32 {
     }
 }
 
-/// The fine and the pooled segment keys of an attempt at `at`.
-pub fn segment_keys(ctx: &RetryContext, at: DateTime<Utc>) -> (String, String) {
+/// The time-dependent part of an attempt's segment: local hour band, kind
+/// of day, time since the decline.
+fn segment_parts(ctx: &RetryContext, at: DateTime<Utc>) -> (u32, &'static str, u32) {
     let local = at + Duration::minutes(i64::from(ctx.utc_offset_minutes));
-    let tail = format!(
-        "{}|{}|{}",
+    (
         hour_band(local.hour()),
         day_kind(local),
-        since_band((at - ctx.declined_at).num_hours())
-    );
+        since_band((at - ctx.declined_at).num_hours()),
+    )
+}
+
+/// The fine and the pooled segment keys of an attempt at `at`.
+pub fn segment_keys(ctx: &RetryContext, at: DateTime<Utc>) -> (String, String) {
+    let (h, d, s) = segment_parts(ctx, at);
+    let tail = format!("{h}|{d}|{s}");
     (
         format!("{}|{}|{}|{tail}", ctx.category, ctx.country, ctx.currency),
         format!("{}|*|*|{tail}", ctx.category),
@@ -230,13 +236,13 @@ impl RetryStats {
         let keep = 1.0 - spec.daily_decay.clamp(0.0, 0.99);
         // One draw per segment, in the order segments first appear; within a
         // segment the earliest slot is worth most (later ones only decay).
-        let mut seen: BTreeMap<String, ()> = BTreeMap::new();
+        let mut seen = std::collections::BTreeSet::new();
         let mut best: Option<(f64, Proposal)> = None;
         for &at in candidates {
-            let (a, b, segment) = self.posterior(spec, ctx, at);
-            if seen.insert(segment.clone(), ()).is_some() {
+            if !seen.insert(segment_parts(ctx, at)) {
                 continue;
             }
+            let (a, b, segment) = self.posterior(spec, ctx, at);
             let p = rng.beta(a, b);
             let days = (at - now).num_minutes().max(0) as f64 / 1440.0;
             let value = p * super::det_math::exp(days * super::det_math::ln(keep));

@@ -123,7 +123,7 @@ pub fn run(cmd: SimulateCommand) -> Result<ExitCode, Box<dyn std::error::Error>>
                     });
             violations += sum.5;
             println!(
-                "| {} | {} | {:.2}% ± {:.2} | {:.2}% of {:.0} per seed | {:.2} | {:.0}% | {} |",
+                "| {} | {} | {:.2}% ± {:.2} | {:.2}% of {:.0} (major units) per seed | {:.2} | {:.0}% | {} |",
                 world.name,
                 if learner {
                     "learner"
