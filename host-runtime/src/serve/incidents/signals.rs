@@ -33,6 +33,19 @@ impl SeriesKey {
     pub fn watches_drops(&self) -> bool {
         self.metric == "volume"
     }
+
+    /// Whether a surge is worth an incident: not for the event volume (a
+    /// burst of traffic is not trouble by itself; what it carries is watched
+    /// in the other series).
+    pub fn watches_surges(&self) -> bool {
+        self.metric != "volume"
+    }
+
+    /// The coarser scope this one narrows (`gateway=adyen` for
+    /// `gateway=adyen,category=generic`), if any.
+    pub fn coarser(&self) -> Option<&str> {
+        self.scope.split_once(',').map(|(c, _)| c)
+    }
 }
 
 /// Keeps scope values short and free of the separators.
@@ -104,4 +117,27 @@ pub fn concerns(keys: &[SeriesKey], metric: &str, scope: &str) -> bool {
     keys.iter().any(|k| {
         k.metric == metric && (k.scope == scope || k.scope.starts_with(&format!("{scope},")))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_decline_counts_for_its_gateway_its_category_and_its_source() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules/examples/payment_declined.json")).unwrap();
+        let event: ExceptionEvent = serde_json::from_str(&text).unwrap();
+        let keys = series_of(&event, "stripe");
+        let scopes: Vec<String> = keys.iter().map(|k| format!("{}:{}", k.metric, k.scope)).collect();
+        assert_eq!(
+            scopes,
+            ["volume:source=stripe", "declines:gateway=stripe", "declines:gateway=stripe,category=insufficient_funds"]
+        );
+        assert_eq!(keys[2].coarser(), Some("gateway=stripe"));
+        assert!(concerns(&keys, "declines", "gateway=stripe"));
+        assert!(!concerns(&keys, "declines", "gateway=adyen"));
+        assert!(!keys[0].watches_surges() && keys[0].watches_drops());
+        assert_eq!(keys[1].incident_kind("up"), "declines_surge");
+        assert_eq!(keys[0].incident_kind("down"), "source_silent");
+    }
 }

@@ -148,13 +148,20 @@ fn judge(
             }
         }
         None => {
-            let (direction, level, run) = if up >= 1.0 {
+            let (direction, level, run) = if up >= 1.0 && key.watches_surges() {
                 ("up", up, &state.up)
             } else if down >= 1.0 && key.watches_drops() {
                 ("down", down, &state.down)
             } else {
                 return Ok(());
             };
+            // One incident per trouble: a category's surge inside a
+            // gateway's open incident belongs to that incident.
+            if let Some(coarser) = key.coarser()
+                && unresolved_on(conn, &row.metric, coarser)?.is_some()
+            {
+                return Ok(());
+            }
             let buckets_ago = state.steps.saturating_sub(run.since.unwrap_or(state.steps));
             let started_at = at - s.bucket * (i32::try_from(buckets_ago).unwrap_or(0) + 1);
             let kind = key.incident_kind(direction);

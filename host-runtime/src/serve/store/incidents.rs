@@ -90,7 +90,8 @@ pub fn series_due(
     limit: usize,
 ) -> Result<Vec<SeriesRow>, StoreError> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {SERIES_COLUMNS} FROM series WHERE bucket_start < ?1 ORDER BY bucket_start LIMIT ?2"
+        "SELECT {SERIES_COLUMNS} FROM series WHERE bucket_start < ?1
+         ORDER BY bucket_start, metric, length(scope), scope LIMIT ?2"
     ))?;
     let raws = stmt
         .query_map(params![ts(before), limit as i64], series_row)?
