@@ -37,7 +37,7 @@ fn the_shipped_risk_model_beats_the_past_cancellation_rate_on_later_months() {
         .collect();
     let (m, b) = (auc(&scores, &labels), auc(&base, &labels));
     eprintln!("ROC AUC: model {m:.4}, baseline {b:.4}");
-    // Measured: 0.7135 against 0.6251.
+    // Measured: 0.7156 against 0.6251.
     assert!(m >= 0.69 && m >= b + 0.05, "model {m:.4}, baseline {b:.4}");
     assert!(precision_at_top(&scores, &labels, 0.1) > precision_at_top(&base, &labels, 0.1));
 }

@@ -33,9 +33,13 @@ pub struct RiskInput {
     pub guest: bool,
     /// Days since the customer's last cancellation, if any.
     pub days_since_last_cancellation: Option<f64>,
+    /// Days since the customer's account (or first order), if known.
+    pub tenure_days: Option<f64>,
+    /// The customer's mean order value before this one (major units), if known.
+    pub mean_order_value: Option<f64>,
 }
 
-const BASE: [&str; 20] = [
+const BASE: [&str; 23] = [
     "prior_orders",
     "prior_cancellations",
     "cancellation_rate",
@@ -56,6 +60,9 @@ const BASE: [&str; 20] = [
     "cancelled_before",
     "days_since_last_cancellation",
     "cancelled_within_30d",
+    "tenure_days",
+    "mean_order_value",
+    "value_over_usual",
 ];
 
 /// Names of the features for a country list, in vector order.
@@ -125,6 +132,10 @@ pub fn features(x: &RiskInput, countries: &[String]) -> Vec<f64> {
     v.push(f64::from(u8::from(
         x.days_since_last_cancellation.is_some_and(|d| d <= 30.0),
     )));
+    v.push(x.tenure_days.map_or(0.0, log1p));
+    v.push(x.mean_order_value.map_or(0.0, log1p));
+    // An order much larger than the customer's usual one.
+    v.push(x.mean_order_value.map_or(0.0, |m| log1p(value) - log1p(m)));
     let country = x.country.as_deref().unwrap_or("");
     let known = countries.iter().position(|c| c == country);
     v.extend(

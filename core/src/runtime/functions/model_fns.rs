@@ -194,5 +194,12 @@ pub(crate) fn risk_input(
             .and_then(|c| c.last_cancellation_at)
             .zip(at)
             .map(|(last, at)| (at - last).num_seconds().max(0) as f64 / 86_400.0),
+        tenure_days: customer
+            .and_then(|c| c.created_at)
+            .zip(at)
+            .map(|(first, at)| (at - first).num_seconds().max(0) as f64 / 86_400.0),
+        mean_order_value: customer
+            .filter(|c| c.order_count > 1 && c.lifetime_value_minor > 0)
+            .map(|c| c.lifetime_value_minor as f64 / unit / f64::from(c.order_count - 1)),
     }
 }

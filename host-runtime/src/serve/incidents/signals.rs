@@ -125,13 +125,24 @@ mod tests {
 
     #[test]
     fn a_decline_counts_for_its_gateway_its_category_and_its_source() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules/examples/payment_declined.json")).unwrap();
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../rules/examples/payment_declined.json"
+        ))
+        .unwrap();
         let event: ExceptionEvent = serde_json::from_str(&text).unwrap();
         let keys = series_of(&event, "stripe");
-        let scopes: Vec<String> = keys.iter().map(|k| format!("{}:{}", k.metric, k.scope)).collect();
+        let scopes: Vec<String> = keys
+            .iter()
+            .map(|k| format!("{}:{}", k.metric, k.scope))
+            .collect();
         assert_eq!(
             scopes,
-            ["volume:source=stripe", "declines:gateway=stripe", "declines:gateway=stripe,category=insufficient_funds"]
+            [
+                "volume:source=stripe",
+                "declines:gateway=stripe",
+                "declines:gateway=stripe,category=insufficient_funds"
+            ]
         );
         assert_eq!(keys[2].coarser(), Some("gateway=stripe"));
         assert!(concerns(&keys, "declines", "gateway=stripe"));

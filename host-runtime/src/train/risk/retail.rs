@@ -150,6 +150,8 @@ pub fn read_orders(
     }
     let horizon = chrono::Duration::days(horizon_days);
     let mut history: BTreeMap<&str, (u32, NaiveDateTime)> = BTreeMap::new();
+    // Per customer: first order time and the value of all orders so far.
+    let mut spend: BTreeMap<&str, (NaiveDateTime, f64)> = BTreeMap::new();
     let mut out = Vec::with_capacity(orders.len());
     for (_, inv) in orders {
         let theirs = cancels
@@ -165,6 +167,12 @@ pub fn read_orders(
             .get(inv.customer.as_str())
             .copied()
             .unwrap_or((0, inv.at));
+        let value: f64 = inv
+            .lines
+            .iter()
+            .map(|(q, p)| f64::from(*q) * p.max(0.0))
+            .sum();
+        let so_far = spend.get(inv.customer.as_str()).copied();
         out.push(Labelled {
             at: inv.at,
             input: RiskInput {
@@ -178,10 +186,17 @@ pub fn read_orders(
                 guest: false,
                 days_since_last_cancellation: last_cancellation
                     .map(|t| (inv.at - t).num_seconds().max(0) as f64 / 86_400.0),
+                tenure_days: so_far
+                    .map(|(first, _)| (inv.at - first).num_seconds().max(0) as f64 / 86_400.0),
+                mean_order_value: so_far
+                    .filter(|_| prior_orders > 0)
+                    .map(|(_, total)| total / f64::from(prior_orders)),
             },
             cancelled,
         });
         history.insert(inv.customer.as_str(), (prior_orders + 1, inv.at));
+        let entry = spend.entry(inv.customer.as_str()).or_insert((inv.at, 0.0));
+        entry.1 += value;
     }
     Ok((out, last))
 }
