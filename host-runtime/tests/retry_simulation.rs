@@ -55,7 +55,7 @@ fn the_learner_recovers_more_where_timing_matters_and_no_less_where_it_does_not(
         0,
         "every attempt keeps the card-network rules"
     );
-    // Measured at full length over 20 seeds: +76% and +36% (docs/learning.md).
+    // Measured at full length over 20 seeds: +83% and +37% (docs/learning.md).
     assert!(payday > 0.3, "pay-day world: {payday:+.3}");
     assert!(windows > 0.15, "issuer-window world: {windows:+.3}");
     assert!(neutral > -0.05, "timing-neutral world: {neutral:+.3}");

@@ -440,6 +440,11 @@ fn detect_input(rng: &mut ChaCha8Rng) -> Value {
 /// learner enough evidence about half of the time.
 fn learned_retry_input(rng: &mut ChaCha8Rng, currency: &str, day: i64) -> Value {
     let failure = attempt(rng, currency, day);
+    learned_retry_for(rng, failure, currency, day)
+}
+
+/// A learned-retry call for `failure`, with counts keyed to its category.
+fn learned_retry_for(rng: &mut ChaCha8Rng, failure: Value, currency: &str, day: i64) -> Value {
     let history: Vec<Value> = (0..rng.random_range(0..6))
         .map(|_| attempt(rng, currency, day))
         .collect();
@@ -504,11 +509,15 @@ pub fn corpus(seed: u64, n: usize) -> Corpus {
                 let history: Vec<Value> = (0..rng.random_range(0..25))
                     .map(|_| attempt(&mut rng, currency, day))
                     .collect();
-                (
-                    "retry",
-                    json!({"schema_version": 1, "failure": failure, "history": history, "recurring": rng.random_bool(0.3)}),
-                    Value::Null,
-                )
+                let mut request = json!({"schema_version": 1, "failure": failure, "history": history, "recurring": rng.random_bool(0.3)});
+                // Some retries carry what the host learned, so every runtime
+                // runs the learner inside the retry entry.
+                if rng.random_bool(0.3) {
+                    let learned =
+                        learned_retry_for(&mut rng, request["failure"].clone(), currency, day);
+                    request["learning"] = json!({"stats": learned["stats"], "seed": learned["seed"], "utc_offset_minutes": learned["utc_offset_minutes"]});
+                }
+                ("retry", request, Value::Null)
             }
             _ if i % 25 == 2 => ("ordex:detect", detect_input(&mut rng), Value::Null),
             _ if i % 25 == 3 => (

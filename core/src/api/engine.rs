@@ -283,6 +283,8 @@ impl Engine {
                 compliance_notes: out.compliance_notes,
                 reasons: out.reasons,
                 rules_fired: out.rules_fired,
+                plan_source: out.plan_source,
+                learned: out.learned,
                 bundle_id: self.bundle_id().to_owned(),
             },
             warnings,

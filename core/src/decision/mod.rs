@@ -10,5 +10,5 @@ mod triage;
 
 pub use checkout::{CheckoutDecision, CheckoutRuleOutput, Finding, Severity};
 pub use reason::{Action, Reason};
-pub use retry::{CustomerAction, RetryPlan, RetryRuleOutput};
+pub use retry::{CustomerAction, LearnedTiming, PlanSource, RetryPlan, RetryRuleOutput};
 pub use triage::{Route, TriageDecision, TriageRuleOutput, Urgency, ValueTier};

@@ -45,6 +45,36 @@ pub struct RetryRuleOutput {
     /// Rules that fired.
     #[serde(default)]
     pub rules_fired: Vec<String>,
+    /// Who timed the first attempt: the pack's `schedule`, or the `learned`
+    /// retry timing (`learned_retry(request, ctx)`).
+    #[serde(default)]
+    pub plan_source: PlanSource,
+    /// The learner's estimate when it timed the first attempt.
+    #[serde(default)]
+    pub learned: Option<LearnedTiming>,
+}
+
+/// Who timed a retry plan's first attempt.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanSource {
+    /// The rule pack's schedule.
+    #[default]
+    Schedule,
+    /// The retry learner, from outcomes of earlier retries.
+    Learned,
+}
+
+/// The learner's view of the attempt it timed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LearnedTiming {
+    /// Posterior mean success probability of the attempt's segment.
+    pub estimate: f64,
+    /// The segment (`category|country|currency|hour band|day|since`).
+    pub segment: String,
+    /// Retries seen in the decline's context.
+    pub evidence: u32,
 }
 
 /// The retry plan.
@@ -67,6 +97,10 @@ pub struct RetryPlan {
     pub reasons: Vec<Reason>,
     /// Rules that fired.
     pub rules_fired: Vec<String>,
+    /// Who timed the first attempt.
+    pub plan_source: PlanSource,
+    /// The learner's estimate when it timed the first attempt.
+    pub learned: Option<LearnedTiming>,
     /// Content hash of the bundle that decided.
     pub bundle_id: String,
 }

@@ -199,6 +199,22 @@ impl RetryStats {
         RetryStats { cells }
     }
 
+    /// The category's success rate over all its pooled segments (smoothed).
+    fn base_rate(&self, ctx: &RetryContext) -> f64 {
+        let prefix = format!("{}|*|*|", ctx.category);
+        let (s, n) = self
+            .cells
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .fold((0.0, 0.0), |(s, n), (_, c)| {
+                (
+                    s + f64::from(c.successes),
+                    n + f64::from(c.successes) + f64::from(c.failures),
+                )
+            });
+        (s + 1.0) / (n + 2.0)
+    }
+
     /// Beta posterior (a, b) of a slot: the fine segment's counts on a prior
     /// centred on the pooled segment's rate.
     fn posterior(
@@ -206,12 +222,15 @@ impl RetryStats {
         spec: &LearnerSpec,
         ctx: &RetryContext,
         at: DateTime<Utc>,
+        base_rate: f64,
     ) -> (f64, f64, String) {
         let (fine, pooled) = segment_keys(ctx, at);
         let p = self.cells.get(&pooled).copied().unwrap_or_default();
         let f = self.cells.get(&fine).copied().unwrap_or_default();
-        let prior_mean =
-            (f64::from(p.successes) + 1.0) / (f64::from(p.successes) + f64::from(p.failures) + 2.0);
+        // The pooled segment's rate, shrunk towards the category's overall
+        // rate: a segment nobody has tried is expected to do as usual.
+        let prior_mean = (f64::from(p.successes) + 2.0 * base_rate)
+            / (f64::from(p.successes) + f64::from(p.failures) + 2.0);
         let a = f64::from(f.successes) + spec.prior_strength * prior_mean + 0.1;
         let b = f64::from(f.failures) + spec.prior_strength * (1.0 - prior_mean) + 0.1;
         (a, b, fine)
@@ -234,6 +253,7 @@ impl RetryStats {
         }
         let mut rng = Rng::new(seed);
         let keep = 1.0 - spec.daily_decay.clamp(0.0, 0.99);
+        let base_rate = self.base_rate(ctx);
         // One draw per segment, in the order segments first appear; within a
         // segment the earliest slot is worth most (later ones only decay).
         let mut seen = std::collections::BTreeSet::new();
@@ -242,7 +262,7 @@ impl RetryStats {
             if !seen.insert(segment_parts(ctx, at)) {
                 continue;
             }
-            let (a, b, segment) = self.posterior(spec, ctx, at);
+            let (a, b, segment) = self.posterior(spec, ctx, at, base_rate);
             let p = rng.beta(a, b);
             let days = (at - now).num_minutes().max(0) as f64 / 1440.0;
             let value = p * super::det_math::exp(days * super::det_math::ln(keep));
@@ -486,7 +506,7 @@ mod network_tests {
                 .collect();
             let now = start + Duration::hours(spacing_hours * prior as i64);
             let failure = attempt(now, brand, "insufficient_funds", if visa { None } else { advice });
-            let request = RetryRequest { schema_version: 1, failure: failure.clone(), history: history.clone(), recurring: false, collect_by: None };
+            let request = RetryRequest { schema_version: 1, failure: failure.clone(), history: history.clone(), recurring: false, collect_by: None, learning: None };
             // Plenty of evidence everywhere, so the learner always answers when it can.
             let mut stats = RetryStats::default();
             let ctx = RetryContext { category: "insufficient_funds".into(), country: "US".into(), currency: "USD".into(), utc_offset_minutes: 0, declined_at: start };

@@ -115,4 +115,24 @@ pub struct RetryRequest {
     /// The latest time the merchant is willing to collect by.
     #[serde(default)]
     pub collect_by: Option<DateTime<Utc>>,
+    /// What the host learned from earlier retries, for `learned_retry`
+    /// in rules: the counts of the decline's context and a seed.
+    #[serde(default)]
+    pub learning: Option<RetryLearning>,
+}
+
+/// Outcomes of earlier retries the host passes to the retry entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetryLearning {
+    /// Counts per segment (the decline's context and its pooled segments).
+    pub stats: crate::learn::retry_bandit::RetryStats,
+    /// Learner settings (defaults when absent).
+    #[serde(default)]
+    pub spec: Option<crate::learn::retry_bandit::LearnerSpec>,
+    /// The issuer's offset from UTC in minutes.
+    #[serde(default)]
+    pub utc_offset_minutes: i32,
+    /// The seed of the learner's sampling (the host derives it from the event).
+    pub seed: u64,
 }

@@ -21,7 +21,9 @@ pub use exception::{
     FulfillmentStatus, InventoryShortage, MarketplaceSellerLate, PaymentDeclined, ReturnItem,
     ReturnRequested, SplitShipment, SplitShipmentPart,
 };
-pub use inputs::{CheckoutRequest, IncidentRef, PaymentInstrument, RetryRequest, TriageContext};
+pub use inputs::{
+    CheckoutRequest, IncidentRef, PaymentInstrument, RetryLearning, RetryRequest, TriageContext,
+};
 pub use order::{Channel, Order, OrderLine, ShippingMethod};
 pub use payment::{CardBrand, Gateway, Initiator, PaymentAttempt, PaymentMethod};
 pub use schema::{SCHEMA_VERSION, SchemaDocument, json_schema, json_schemas};

@@ -64,15 +64,15 @@ fn parse_time(v: &Value) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// The learner's time for the next retry of `request`, if its segment has
-/// enough evidence; the seed is derived from the event id, so a replay
-/// chooses the same time.
-fn learned_time(
+/// What the service learned from earlier retries of declines like this
+/// one, for the `retry` entry's `learned_retry`: the counts of the
+/// decline's segments and a seed derived from the event id (a replay
+/// chooses the same time).
+fn learning_for(
     conn: &Connection,
     request: &Value,
     event_id: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<ordex_core::learn::retry_bandit::Proposal>, StoreError> {
+) -> Result<Option<Value>, StoreError> {
     let Ok(req) = serde_json::from_value::<ordex_core::model::RetryRequest>(request.clone()) else {
         return Ok(None);
     };
@@ -90,18 +90,13 @@ fn learned_time(
         return Ok(None);
     };
     let stats = super::store::retries::stats_for(conn, &ctx)?;
+    if stats.cells.is_empty() {
+        return Ok(None);
+    }
     let seed = event_id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     });
-    Ok(ordex_core::learn::retry_bandit::plan_next(
-        &stats,
-        &ordex_core::learn::retry_bandit::LearnerSpec::default(),
-        &req,
-        0,
-        now,
-        14,
-        seed,
-    ))
+    Ok(Some(json!({ "stats": stats, "seed": seed })))
 }
 
 /// Evaluates `incoming` against `bundle` at `now` and builds what to store.
@@ -203,12 +198,15 @@ pub fn triage(
             if draft.kind == "retry_payment" {
                 let history = input["exception"]["previous_attempts"].clone();
                 let attempt = history.as_array().map_or(0, Vec::len) + 2;
-                let request = json!({
+                let mut request = json!({
                     "schema_version": 1,
                     "failure": input["exception"]["payment"],
                     "history": history,
                     "recurring": event.attributes.get("recurring").and_then(Value::as_bool).unwrap_or(false),
                 });
+                if let Some(learning) = learning_for(conn, &request, &event.id)? {
+                    request["learning"] = learning;
+                }
                 let planned = call(
                     bundle,
                     &json!({ "entry": "retry", "now": ts(now), "input": request }),
@@ -220,19 +218,11 @@ pub fn triage(
                 draft.idempotency_key = format!("{}:retry_payment:{attempt}", event.order.id);
                 match planned.answer.get("ok") {
                     Some(plan) if plan["retry"] == true => {
-                        let mut at = plan["next_attempts"].get(0).and_then(parse_time);
-                        // With enough outcomes for this decline's segment the
-                        // learner times the attempt (always among the times the
-                        // card networks allow); otherwise the pack's schedule.
-                        let learned = learned_time(conn, &request, &event.id, now)?;
-                        match &learned {
-                            Some(p) => {
-                                at = Some(p.at);
-                                params["plan_source"] = json!("learned");
-                                params["learned"] = json!({"estimate": p.estimate, "segment": p.segment, "evidence": p.evidence});
-                            }
-                            None => params["plan_source"] = json!("schedule"),
-                        }
+                        let at = plan["next_attempts"].get(0).and_then(parse_time);
+                        // The rules say who timed it: the learner (with enough
+                        // outcomes for this decline's segment) or the schedule.
+                        params["plan_source"] = plan["plan_source"].clone();
+                        params["learned"] = plan["learned"].clone();
                         draft.due_at = at.unwrap_or(draft.due_at);
                         params["at"] = json!(ts(draft.due_at));
                         params["attempt"] = json!(attempt);

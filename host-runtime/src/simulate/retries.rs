@@ -150,6 +150,7 @@ fn declines(world: &World, engine: &Engine, seed: u64) -> Vec<Decline> {
             history: Vec::new(),
             recurring: false,
             collect_by: None,
+            learning: None,
         };
         d.plan = engine
             .retry(&req, d.at)
@@ -229,6 +230,7 @@ fn run_policy(
                         history: history[i][..k].to_vec(),
                         recurring: false,
                         collect_by: None,
+                        learning: None,
                     };
                     let offset = world.regions[d.region].utc_offset_minutes;
                     if let Some(p) = plan_next(

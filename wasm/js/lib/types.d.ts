@@ -1078,6 +1078,66 @@ export interface RetryRequest {
    * The latest time the merchant is willing to collect by.
    */
   collect_by?: string | null;
+  /**
+   * What the host learned from earlier retries, for `learned_retry`
+   * in rules: the counts of the decline's context and a seed.
+   */
+  learning?: RetryLearning | null;
+}
+
+export interface RetryLearning {
+  stats: RetryStats;
+  /**
+   * Learner settings (defaults when absent).
+   */
+  spec?: LearnerSpec | null;
+  /**
+   * The issuer's offset from UTC in minutes.
+   */
+  utc_offset_minutes?: number;
+  /**
+   * The seed of the learner's sampling (the host derives it from the event).
+   */
+  seed: number;
+}
+
+export interface RetryStats {
+  /**
+   * Segment key → counts. Keys: `category|country|currency|hour|day|since`
+   * (fine) and `category|*|*|hour|day|since` (pooled).
+   */
+  cells: {
+    [k: string]: Counts | undefined;
+  };
+}
+
+export interface Counts {
+  /**
+   * Retries that succeeded.
+   */
+  successes: number;
+  /**
+   * Retries that were declined again.
+   */
+  failures: number;
+}
+
+export interface LearnerSpec {
+  /**
+   * Retries seen in a (category, country, currency) context before the
+   * learned plan replaces the rule pack's schedule.
+   */
+  min_evidence?: number;
+  /**
+   * How many observations the pooled segment's rate counts as, as the
+   * prior of a fine segment.
+   */
+  prior_strength?: number;
+  /**
+   * Value lost per day of waiting (the customer may leave, revenue later
+   * is worth less): a success `d` days out counts `(1 - decay)^d`.
+   */
+  daily_decay?: number;
 }
 
 export interface RetryPlan {
@@ -1114,7 +1174,30 @@ export interface RetryPlan {
    */
   rules_fired: string[];
   /**
+   * Who timed the first attempt.
+   */
+  plan_source: "schedule" | "learned";
+  /**
+   * The learner's estimate when it timed the first attempt.
+   */
+  learned?: LearnedTiming | null;
+  /**
    * Content hash of the bundle that decided.
    */
   bundle_id: string;
+}
+
+export interface LearnedTiming {
+  /**
+   * Posterior mean success probability of the attempt's segment.
+   */
+  estimate: number;
+  /**
+   * The segment (`category|country|currency|hour band|day|since`).
+   */
+  segment: string;
+  /**
+   * Retries seen in the decline's context.
+   */
+  evidence: number;
 }

@@ -98,6 +98,14 @@ pub(super) fn register(engine: &mut Engine, models: &Models) {
             Ok(to_map(&model(&m, name)?.predict(text), "label"))
         },
     );
+    reg(
+        engine,
+        S,
+        "learned_retry",
+        &["request: View", "ctx: Map", "Map"],
+        "The retry learner's choice of the next attempt for a retry request that carries `learning` (outcome counts of the\ndecline's segments and a seed, passed by the host): `#{source: \"learned\", at, estimate, segment, evidence}` when\nthe segment has enough evidence (the time is one the card networks allow), else `#{source: \"schedule\"}`.",
+        |request: Dynamic, ctx: Dynamic| -> Res<Map> { learned_retry_map(&request, &ctx) },
+    );
     let m = models.clone();
     reg(
         engine,
@@ -125,6 +133,53 @@ pub(super) fn register(engine: &mut Engine, models: &Models) {
             risk_map(&m, &order, &customer, now, rates.as_ref())
         },
     );
+}
+
+/// `learned_retry(request, ctx)`: the learner's first attempt for a retry
+/// request carrying `learning` (counts and a seed from the host).
+fn learned_retry_map(request: &Dynamic, ctx: &Dynamic) -> Res<Map> {
+    let req: crate::model::RetryRequest = typed(request, "learned_retry", "a retry request")?;
+    let mut out = Map::new();
+    let schedule = |mut out: Map| {
+        out.insert("source".into(), "schedule".into());
+        Ok(out)
+    };
+    let Some(learning) = &req.learning else {
+        return schedule(out);
+    };
+    let Some(now) = member(ctx, "now")
+        .and_then(|n| n.into_immutable_string().ok())
+        .map(|t| parse_time(&t))
+        .transpose()?
+    else {
+        return schedule(out);
+    };
+    let spec = learning.spec.clone().unwrap_or_default();
+    match crate::learn::retry_bandit::plan_next(
+        &learning.stats,
+        &spec,
+        &req,
+        learning.utc_offset_minutes,
+        now,
+        14,
+        learning.seed,
+    ) {
+        Some(p) => {
+            out.insert("source".into(), "learned".into());
+            out.insert("at".into(), crate::runtime::format_time(p.at).into());
+            out.insert(
+                "estimate".into(),
+                Dynamic::from_float((p.estimate * 10_000.0).round() / 10_000.0),
+            );
+            out.insert("segment".into(), p.segment.into());
+            out.insert(
+                "evidence".into(),
+                Dynamic::from_int(rhai::INT::from(p.evidence)),
+            );
+            Ok(out)
+        }
+        None => schedule(out),
+    }
 }
 
 fn risk_map(
