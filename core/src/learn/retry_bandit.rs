@@ -174,44 +174,29 @@ impl RetryStats {
 
     /// Retries recorded in the decline's (category, country, currency) context.
     pub fn evidence(&self, ctx: &RetryContext) -> u32 {
-        let prefix = context_prefix(ctx);
-        self.cells
-            .range(prefix.clone()..)
-            .take_while(|(k, _)| k.starts_with(&prefix))
-            .fold(0u32, |n, (_, c)| {
-                n.saturating_add(c.successes).saturating_add(c.failures)
-            })
+        self.with_prefix(&context_prefix(ctx)).fold(0u32, |n, c| {
+            n.saturating_add(c.successes).saturating_add(c.failures)
+        })
     }
 
-    /// The cells that matter for `ctx` (its context and its pooled
-    /// segments): what a host passes to a guest instead of everything.
-    pub fn for_context(&self, ctx: &RetryContext) -> RetryStats {
-        let prefixes = [context_prefix(ctx), format!("{}|*|*|", ctx.category)];
-        let cells = prefixes
-            .iter()
-            .flat_map(|p| {
-                self.cells
-                    .range(p.clone()..)
-                    .take_while(move |(k, _)| k.starts_with(p.as_str()))
-            })
-            .map(|(k, c)| (k.clone(), *c))
-            .collect();
-        RetryStats { cells }
+    /// The counts of every cell whose key starts with `prefix`.
+    fn with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a Counts> + 'a {
+        self.cells
+            .range(prefix.to_owned()..)
+            .take_while(move |(k, _)| k.starts_with(prefix))
+            .map(|(_, c)| c)
     }
 
     /// The category's success rate over all its pooled segments (smoothed).
     fn base_rate(&self, ctx: &RetryContext) -> f64 {
-        let prefix = format!("{}|*|*|", ctx.category);
-        let (s, n) = self
-            .cells
-            .range(prefix.clone()..)
-            .take_while(|(k, _)| k.starts_with(&prefix))
-            .fold((0.0, 0.0), |(s, n), (_, c)| {
-                (
-                    s + f64::from(c.successes),
-                    n + f64::from(c.successes) + f64::from(c.failures),
-                )
-            });
+        let (s, n) =
+            self.with_prefix(&format!("{}|*|*|", ctx.category))
+                .fold((0.0, 0.0), |(s, n), c| {
+                    (
+                        s + f64::from(c.successes),
+                        n + f64::from(c.successes) + f64::from(c.failures),
+                    )
+                });
         (s + 1.0) / (n + 2.0)
     }
 

@@ -208,20 +208,8 @@ impl World {
         let hours = (at - declined_at).num_minutes() as f64 / 60.0;
         p *= interpolate(&self.since_factor, hours);
         if kind.outage_sensitive {
-            let day = (at - self.start).num_minutes() as f64 / 1440.0;
-            for o in &self.outages {
-                if !o.countries.is_empty() && !o.countries.contains(&region.country) {
-                    continue;
-                }
-                let offset = if o.every_days > 0.0 && day > o.start_day {
-                    ((day - o.start_day) / o.every_days).floor() * o.every_days
-                } else {
-                    0.0
-                };
-                let start = o.start_day + offset;
-                if day >= start && day < start + o.hours / 24.0 {
-                    p *= o.factor;
-                }
+            for o in self.outages_at(region, at) {
+                p *= o.factor;
             }
         }
         p.clamp(0.0, 0.98)
@@ -229,13 +217,18 @@ impl World {
 }
 
 impl World {
-    /// Whether an outage affecting `region` is under way at `at`.
-    pub fn in_outage(&self, region: &Region, at: DateTime<Utc>) -> bool {
+    /// The outages affecting `region` under way at `at`.
+    fn outages_at<'a>(
+        &'a self,
+        region: &'a Region,
+        at: DateTime<Utc>,
+    ) -> impl Iterator<Item = &'a Outage> + 'a {
         let day = (at - self.start).num_minutes() as f64 / 1440.0;
-        self.outages.iter().any(|o| {
+        self.outages.iter().filter(move |o| {
             if !o.countries.is_empty() && !o.countries.contains(&region.country) {
                 return false;
             }
+            // A repeating outage: its latest start at or before `day`.
             let offset = if o.every_days > 0.0 && day > o.start_day {
                 ((day - o.start_day) / o.every_days).floor() * o.every_days
             } else {
@@ -244,6 +237,11 @@ impl World {
             let start = o.start_day + offset;
             day >= start && day < start + o.hours / 24.0
         })
+    }
+
+    /// Whether an outage affecting `region` is under way at `at`.
+    pub fn in_outage(&self, region: &Region, at: DateTime<Utc>) -> bool {
+        self.outages_at(region, at).next().is_some()
     }
 }
 

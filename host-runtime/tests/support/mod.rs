@@ -99,14 +99,8 @@ impl Server {
     }
 
     pub fn get(&self, path: &str) -> (u16, Value) {
-        let r = self
-            .client
-            .get(self.url(path))
-            .bearer_auth(KEY)
-            .send()
-            .expect("GET");
-        let status = r.status().as_u16();
-        (status, r.json().unwrap_or(Value::Null))
+        let (status, text) = self.get_text(path);
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
     /// POST JSON text with the API key.

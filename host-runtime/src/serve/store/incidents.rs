@@ -291,6 +291,20 @@ pub enum Transition {
     Resolved,
 }
 
+/// Why an incident cannot change state: it does not exist or is resolved.
+fn refuse_change(conn: &Connection, id: i64) -> Result<Option<Transition>, StoreError> {
+    let status: Option<String> = conn
+        .query_row("SELECT status FROM incidents WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    Ok(match status.as_deref() {
+        None => Some(Transition::Missing),
+        Some("resolved") => Some(Transition::Resolved),
+        _ => None,
+    })
+}
+
 /// Marks an incident acknowledged by `by`.
 pub fn acknowledge(
     conn: &Connection,
@@ -298,15 +312,8 @@ pub fn acknowledge(
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<Transition, StoreError> {
-    let status: Option<String> = conn
-        .query_row("SELECT status FROM incidents WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    match status.as_deref() {
-        None => return Ok(Transition::Missing),
-        Some("resolved") => return Ok(Transition::Resolved),
-        _ => {}
+    if let Some(refused) = refuse_change(conn, id)? {
+        return Ok(refused);
     }
     conn.execute(
         "UPDATE incidents SET status = 'acknowledged', acknowledged_at = COALESCE(acknowledged_at, ?2),
@@ -324,15 +331,8 @@ pub fn resolve(
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<Transition, StoreError> {
-    let status: Option<String> = conn
-        .query_row("SELECT status FROM incidents WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    match status.as_deref() {
-        None => return Ok(Transition::Missing),
-        Some("resolved") => return Ok(Transition::Resolved),
-        _ => {}
+    if let Some(refused) = refuse_change(conn, id)? {
+        return Ok(refused);
     }
     let now_s = ts(now);
     conn.execute(
