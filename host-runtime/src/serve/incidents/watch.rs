@@ -12,8 +12,8 @@ use serde_json::json;
 use super::signals::SeriesKey;
 use crate::serve::store::StoreError;
 use crate::serve::store::incidents::{
-    HISTORY, NewIncident, Point, SeriesRow, load_series, open_incident, raise_peak, resolve,
-    series_count, series_due, unresolved_on,
+    HISTORY, NewIncident, Point, SeriesRow, bucket_of, bump, load_series, open_incident,
+    raise_peak, resolve, series_count, series_due, unresolved_on,
 };
 
 /// How the service watches its streams.
@@ -213,6 +213,13 @@ pub fn count(
     out: &mut Changes,
 ) -> Result<(), StoreError> {
     for key in keys {
+        // Most events land in a bucket that is still open: one UPDATE.
+        if let Some(start) = bucket_of(conn, key.metric, &key.scope)?
+            && start + s.bucket > now
+        {
+            bump(conn, key.metric, &key.scope)?;
+            continue;
+        }
         let mut row = match load_series(conn, key.metric, &key.scope)? {
             Some(r) => r,
             None => {

@@ -83,6 +83,27 @@ pub fn load_series(
     raw.map(decode).transpose()
 }
 
+/// When the series' current bucket started, if the series exists.
+pub fn bucket_of(
+    conn: &Connection,
+    metric: &str,
+    scope: &str,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let t: Option<String> = conn
+        .prepare_cached("SELECT bucket_start FROM series WHERE metric = ?1 AND scope = ?2")?
+        .query_row(params![metric, scope], |r| r.get(0))
+        .optional()?;
+    t.map(|t| parse_ts(&t)).transpose()
+}
+
+/// Counts one more event in the series' current bucket (the common case:
+/// no detector step, no JSON).
+pub fn bump(conn: &Connection, metric: &str, scope: &str) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE series SET count = count + 1 WHERE metric = ?1 AND scope = ?2")?
+        .execute(params![metric, scope])?;
+    Ok(())
+}
+
 /// Series whose current bucket started before `before` (so has ended).
 pub fn series_due(
     conn: &Connection,
