@@ -242,6 +242,60 @@ impl Default for ContextState {
 type Pair = (Vec<u32>, Vec<u32>);
 
 impl ContextState {
+    /// Whether the state came from outside (deserialised) and has not been
+    /// checked and indexed yet.
+    pub fn needs_check(&self) -> bool {
+        !self.indexed
+    }
+
+    /// Checks that a state read from outside is consistent: every id it
+    /// holds points at something it holds. A state that fails is refused
+    /// rather than stepped (it would index out of bounds).
+    pub fn check(&self) -> Result<(), String> {
+        let [left, right] = &self.sides;
+        for (name, side) in [("sides[0]", left), ("sides[1]", right)] {
+            if let Some(id) = side
+                .crossed
+                .iter()
+                .find(|id| **id as usize >= side.semis.len())
+            {
+                return Err(format!(
+                    "{name}.crossed names semi-context {id}, which does not exist"
+                ));
+            }
+            if side.crossed.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(format!("{name}.crossed must be ascending"));
+            }
+        }
+        for (i, semi) in left.semis.iter().enumerate() {
+            for (r, c) in &semi.rights {
+                if *r as usize >= right.semis.len() || *c as usize >= self.contexts.len() {
+                    return Err(format!(
+                        "sides[0].semis[{i}].rights names a missing semi-context or context"
+                    ));
+                }
+            }
+            if semi.rights.windows(2).any(|w| w[0].0 >= w[1].0) {
+                return Err(format!(
+                    "sides[0].semis[{i}].rights must be sorted by right id"
+                ));
+            }
+        }
+        if right.semis.iter().any(|s| !s.rights.is_empty()) {
+            return Err("sides[1] semi-contexts have no rights".into());
+        }
+        if self
+            .new_context
+            .is_some_and(|c| c as usize >= self.contexts.len())
+        {
+            return Err("new_context names a missing context".into());
+        }
+        if self.recent.iter().any(|x| !x.is_finite()) {
+            return Err("recent scores must be finite".into());
+        }
+        Ok(())
+    }
+
     /// Values seen so far.
     pub fn steps(&self) -> u64 {
         self.steps
@@ -259,7 +313,7 @@ impl ContextState {
             self.sides[1].reindex();
             self.indexed = true;
         }
-        self.steps += 1;
+        self.steps = self.steps.saturating_add(1);
         let facts = spec.facts(value);
         let (predicted, novel) = self.learn(spec, facts);
         let raw = (1.0 - predicted + novel) / 2.0;
@@ -380,7 +434,7 @@ impl ContextState {
                         continue;
                     }
                     if right.hits.len() == right.facts.len() {
-                        context.count += 1;
+                        context.count = context.count.saturating_add(1);
                         active.push((cid, context.count, context.left_key, context.right_key));
                     } else if context.zero_level && may_grow {
                         potential.push((left.hits.clone(), right.hits.clone()));
@@ -452,6 +506,22 @@ mod tests {
         for v in &values[200..] {
             assert_eq!(a.step(&spec, *v), b.step(&spec, *v));
         }
+    }
+
+    #[test]
+    fn an_inconsistent_state_from_outside_is_refused_not_stepped() {
+        let spec = ContextSpec::new(0.0, 10.0);
+        let mut s = ContextState::default();
+        for v in [1.0, 5.0, 9.0, 1.0, 5.0, 9.0] {
+            s.step(&spec, v);
+        }
+        let mut json = serde_json::to_value(&s).unwrap();
+        json["sides"][0]["crossed"] = serde_json::json!([0, 999]);
+        let bad: ContextState = serde_json::from_value(json).unwrap();
+        assert!(bad.needs_check());
+        assert!(bad.check().unwrap_err().contains("crossed"));
+        let good: ContextState = serde_json::from_value(serde_json::to_value(&s).unwrap()).unwrap();
+        assert!(good.check().is_ok());
     }
 
     #[test]

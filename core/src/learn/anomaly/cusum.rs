@@ -149,7 +149,7 @@ impl RateState {
     /// Scores `failures` out of `trials`; returns the statistic over the
     /// threshold (≥ 1 is an alarm).
     pub fn step(&mut self, spec: &CusumSpec, failures: u64, trials: u64) -> f64 {
-        self.steps += 1;
+        self.steps = self.steps.saturating_add(1);
         let k = failures.min(trials) as f64;
         let n = trials as f64;
         let alarm = self.run.sum >= spec.threshold;
@@ -190,7 +190,7 @@ impl CountState {
     /// Scores one bucket's count; returns (upward, downward) statistics
     /// over the threshold.
     pub fn step(&mut self, spec: &CusumSpec, count: u64) -> (f64, f64) {
-        self.steps += 1;
+        self.steps = self.steps.saturating_add(1);
         let k = count as f64;
         let alarm = self.up.sum >= spec.threshold || self.down.sum >= spec.threshold;
         if self.steps > spec.warmup {

@@ -177,6 +177,9 @@ pub fn observe(
     };
     match (spec, &mut state.inner, observation) {
         (DetectorSpec::Context(s), InnerState::Context(st), Observation::Value { value }) => {
+            if st.needs_check() {
+                st.check().map_err(AnomalyError::State)?;
+            }
             if !value.is_finite() {
                 return Err(AnomalyError::Observation("value must be finite".into()));
             }
