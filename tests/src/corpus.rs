@@ -454,10 +454,7 @@ fn learned_retry_for(rng: &mut ChaCha8Rng, failure: Value, currency: &str, day: 
         gateway,
         failure["decline_code"].as_str().unwrap_or(""),
     );
-    let category = serde_json::to_value(info.category)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
+    let category = info.category.as_str();
     let country = failure["bin_country"].as_str().unwrap_or("??").to_owned();
     let mut cells = serde_json::Map::new();
     let cell_count = if rng.random_bool(0.5) { 40 } else { 3 };
@@ -528,11 +525,21 @@ pub fn corpus(seed: u64, n: usize) -> Corpus {
             _ => {
                 let kind = ExceptionKind::ALL[rng.random_range(0..ExceptionKind::ALL.len())];
                 let event = json!({"schema_version": 1, "id": format!("evt_{i}"), "occurred_at": time(&mut rng, day), "order": order(&mut rng, currency), "customer": customer(&mut rng), "exception": exception(&mut rng, kind, currency, day)});
-                (
-                    "triage",
-                    event,
-                    json!({"utc_offset_minutes": rng.random_range(-600..600), "queue_depth": rng.random_range(0..500)}),
-                )
+                let mut context = json!({"utc_offset_minutes": rng.random_range(-600..600), "queue_depth": rng.random_range(0..500)});
+                // Open incidents on the event's own gateway or carrier, so the
+                // rules' incident paths run in every runtime.
+                if rng.random_bool(0.25) {
+                    let gateway = event["exception"]["payment"]["gateway"]
+                        .as_str()
+                        .unwrap_or("stripe")
+                        .to_owned();
+                    let started = time(&mut rng, day);
+                    context["incidents"] = json!([
+                        {"id": rng.random_range(1..100), "kind": "declines_surge", "metric": "declines", "scope": format!("gateway={gateway}"), "direction": "up", "status": "open", "started_at": started},
+                        {"id": rng.random_range(100..200), "kind": "carrier_exceptions_surge", "metric": "carrier_exceptions", "scope": "carrier=ups", "direction": "up", "status": "acknowledged", "started_at": started}
+                    ]);
+                }
+                ("triage", event, context)
             }
         };
         if rng.random_bool(0.1) {
@@ -616,6 +623,33 @@ mod tests {
         assert!(
             sources.iter().filter(|s| *s == "schedule").count() >= 10,
             "{sources:?}"
+        );
+    }
+
+    #[test]
+    fn incident_paths_of_the_rules_are_in_the_corpus() {
+        let engine = ordex_core::api::Engine::from_bundle(
+            ordex_host::pack_dir::load(
+                &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules"),
+            )
+            .expect("pack"),
+        )
+        .expect("compiles");
+        let answers: Vec<String> = corpus(20_261_127, 3_000)
+            .calls
+            .iter()
+            .filter(|c| c.contains("\"incidents\""))
+            .map(|c| ordex_core::api::evaluate_json_str(&engine, c))
+            .collect();
+        assert!(
+            answers
+                .iter()
+                .any(|a| a.contains("payment.gateway_incident")),
+            "a held retry"
+        );
+        assert!(
+            answers.iter().any(|a| a.contains("carrier.incident")),
+            "a carrier incident notice"
         );
     }
 

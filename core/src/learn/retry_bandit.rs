@@ -99,6 +99,37 @@ pub struct Proposal {
     pub evidence: u32,
 }
 
+impl RetryContext {
+    /// The context of a declined `attempt` (its category, issuer country and
+    /// currency) whose card was first declined at `declined_at`.
+    pub fn of_decline(
+        attempt: &crate::model::PaymentAttempt,
+        declined_at: DateTime<Utc>,
+        utc_offset_minutes: i32,
+    ) -> RetryContext {
+        let info = crate::knowledge::decline::classify(
+            attempt.gateway,
+            attempt.decline_code.as_deref().unwrap_or(""),
+        );
+        RetryContext {
+            category: info.category.as_str().to_owned(),
+            country: attempt.bin_country.clone().unwrap_or_else(|| "??".into()),
+            currency: attempt.currency.clone(),
+            utc_offset_minutes,
+            declined_at,
+        }
+    }
+}
+
+/// When the card was first declined: the earliest attempt of `request`.
+pub fn first_decline(request: &crate::model::RetryRequest) -> DateTime<Utc> {
+    request
+        .history
+        .iter()
+        .map(|a| a.at)
+        .fold(request.failure.at, DateTime::min)
+}
+
 fn hour_band(h: u32) -> u32 {
     h / 4
 }
@@ -316,34 +347,15 @@ pub fn plan_next(
     if !info.retryable {
         return None;
     }
-    let declined_at = request
-        .history
-        .iter()
-        .map(|a| a.at)
-        .chain(std::iter::once(request.failure.at))
-        .min()
-        .unwrap_or(request.failure.at);
-    let ctx = RetryContext {
-        category: serde_json::to_value(info.category)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_else(|| "generic".into()),
-        country: request
-            .failure
-            .bin_country
-            .clone()
-            .unwrap_or_else(|| "??".into()),
-        currency: request.failure.currency.clone(),
-        utc_offset_minutes,
-        declined_at,
-    };
+    let ctx =
+        RetryContext::of_decline(&request.failure, first_decline(request), utc_offset_minutes);
     if stats.evidence(&ctx) < spec.min_evidence {
         return None;
     }
     let slots = network_slots(
         request,
         now,
-        declined_at + Duration::days(horizon_days),
+        ctx.declined_at + Duration::days(horizon_days),
         &crate::knowledge::network::NetworkPolicy::default(),
         24 * 60,
     );

@@ -16,11 +16,11 @@ use super::bundles::ActiveBundle;
 use super::clock;
 use super::error::ApiError;
 use super::event_rules::{TimeWindow, admit};
-use super::incidents::{self, Changes, WatchSettings, series_of};
+use super::incidents::{self, Changes, WatchSettings, concerns, series_of};
 use super::metrics::DecisionLabels;
 use super::pipeline::{Incoming, TriageSettings, triage};
 use super::state::AppState;
-use super::store::incidents::{link_case, unresolved_on, unresolved_refs};
+use super::store::incidents::{link_case, unresolved_refs};
 use super::store::intake::{StoredId, find_event, record};
 use super::store::{RecordOutcome, StoreError, TriageRecord};
 
@@ -221,13 +221,13 @@ fn commit(
                 // the case links to an incident that explains it.
                 let keys = series_of(&item.event, item.source);
                 incidents::count(tx, &keys, now, watch, changes)?;
-                for key in &keys {
-                    if let Some((incident, _)) = unresolved_on(tx, key.metric, &key.scope)?
-                        && key.metric != "volume"
-                    {
-                        link_case(tx, out.case_id, incident)?;
-                        break;
-                    }
+                let explaining = unresolved_refs(tx)?.into_iter().find(|i| {
+                    let (metric, scope) = (i["metric"].as_str(), i["scope"].as_str());
+                    metric != Some("volume")
+                        && concerns(&keys, metric.unwrap_or(""), scope.unwrap_or(""))
+                });
+                if let Some(id) = explaining.and_then(|i| i["id"].as_i64()) {
+                    link_case(tx, out.case_id, id)?;
                 }
                 results.push(accepted(&rec, &out));
                 records.push(*rec);

@@ -6,6 +6,7 @@
 //! verdict decides when — and whether — the payment is retried.
 
 use chrono::{DateTime, Duration, Utc};
+use ordex_core::learn::retry_bandit::{RetryContext, first_decline};
 use ordex_core::model::{Exception, ExceptionEvent, ExceptionKind};
 use rusqlite::Connection;
 use serde_json::{Value, json};
@@ -76,19 +77,7 @@ fn learning_for(
     let Ok(req) = serde_json::from_value::<ordex_core::model::RetryRequest>(request.clone()) else {
         return Ok(None);
     };
-    let first = req
-        .history
-        .iter()
-        .map(|a| a.at)
-        .chain([req.failure.at])
-        .min();
-    let mut payment = serde_json::to_value(&req.failure).unwrap_or(Value::Null);
-    if let Some(t) = first {
-        payment["at"] = json!(ts(t));
-    }
-    let Some(ctx) = super::api::payments::retry_context(&payment, 0) else {
-        return Ok(None);
-    };
+    let ctx = RetryContext::of_decline(&req.failure, first_decline(&req), 0);
     let stats = super::store::retries::stats_for(conn, &ctx)?;
     if stats.cells.is_empty() {
         return Ok(None);
@@ -230,6 +219,13 @@ pub fn triage(
                         params["planned_attempts"] = plan["next_attempts"].clone();
                         params["compliance_notes"] = plan["compliance_notes"].clone();
                         params["payment"] = input["exception"]["payment"].clone();
+                        // The retry learner's segment counts time from the
+                        // card's first decline, when outcomes are recorded too.
+                        if let Ok(req) = serde_json::from_value::<ordex_core::model::RetryRequest>(
+                            request.clone(),
+                        ) {
+                            params["declined_at"] = json!(ts(first_decline(&req)));
+                        }
                     }
                     // The network forbids it or no attempt fits: never retry.
                     Some(_) => continue,

@@ -262,13 +262,8 @@ fn run_policy(
                 let p = world.success(kind, region, d.at, now);
                 let ok = d.luck.get(k).copied().unwrap_or(1.0) < p;
                 if learn {
-                    let ctx = RetryContext {
-                        category: category(kind),
-                        country: region.country.clone(),
-                        currency: region.currency.clone(),
-                        utc_offset_minutes: region.utc_offset_minutes,
-                        declined_at: d.at,
-                    };
+                    let ctx =
+                        RetryContext::of_decline(&history[i][0], d.at, region.utc_offset_minutes);
                     stats.record(&ctx, now, ok);
                 }
                 if counted {
@@ -296,14 +291,6 @@ fn run_policy(
         }
     }
     res
-}
-
-fn category(kind: &super::world::DeclineKind) -> String {
-    let info = ordex_core::knowledge::decline::classify(gateway(&kind.gateway), &kind.code);
-    serde_json::to_value(info.category)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| "generic".into())
 }
 
 /// Runs `world` with `seed` under both policies.

@@ -32,24 +32,21 @@ struct PaymentResult {
     utc_offset_minutes: i32,
 }
 
-/// The learner's context of a stored retry's decline (its `payment` param).
-pub fn retry_context(payment: &Value, utc_offset_minutes: i32) -> Option<RetryContext> {
+/// The learner's context of a stored retry: its decline (the `payment`
+/// param) and when the card was first declined (`declined_at`, else the
+/// decline's own time).
+pub fn retry_context(params: &Value, utc_offset_minutes: i32) -> Option<RetryContext> {
     let attempt: ordex_core::model::PaymentAttempt =
-        serde_json::from_value(payment.clone()).ok()?;
-    let info = ordex_core::knowledge::decline::classify(
-        attempt.gateway,
-        attempt.decline_code.as_deref().unwrap_or(""),
-    );
-    Some(RetryContext {
-        category: serde_json::to_value(info.category)
-            .ok()?
-            .as_str()?
-            .to_owned(),
-        country: attempt.bin_country.unwrap_or_else(|| "??".into()),
-        currency: attempt.currency,
+        serde_json::from_value(params["payment"].clone()).ok()?;
+    let declined_at = params["declined_at"]
+        .as_str()
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map_or(attempt.at, |t| t.with_timezone(&Utc));
+    Some(RetryContext::of_decline(
+        &attempt,
+        declined_at,
         utc_offset_minutes,
-        declined_at: attempt.at,
-    })
+    ))
 }
 
 /// Records a retry's outcome.
@@ -71,7 +68,7 @@ pub async fn post(State(state): State<Shared>, body: Body) -> Result<Json<Value>
             let Some((action_id, params)) = retries::latest_retry(tx, &b.order_id)? else {
                 return Ok(None);
             };
-            let Some(ctx) = retry_context(&params["payment"], b.utc_offset_minutes) else {
+            let Some(ctx) = retry_context(&params, b.utc_offset_minutes) else {
                 return Ok(None);
             };
             let segment = retries::record(tx, &b.order_id, action_id, &ctx, b.at, b.approved, now)?;

@@ -222,7 +222,7 @@ fn record_outcome(
         else {
             return Ok(false);
         };
-        let Some(ctx) = super::payments::retry_context(&params["payment"], 0) else {
+        let Some(ctx) = super::payments::retry_context(&params, 0) else {
             return Ok(false);
         };
         crate::serve::store::retries::record(tx, order_id, action_id, &ctx, at, approved, now)?;

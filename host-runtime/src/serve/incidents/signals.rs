@@ -70,18 +70,16 @@ pub fn series_of(event: &ExceptionEvent, source: &str) -> Vec<SeriesKey> {
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_else(|| "other".into());
-            let category = classify(pay.gateway, pay.decline_code.as_deref().unwrap_or(""));
-            let category = serde_json::to_value(category.category)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_else(|| "generic".into());
+            let category = classify(pay.gateway, pay.decline_code.as_deref().unwrap_or(""))
+                .category
+                .as_str();
             keys.push(SeriesKey::new(
                 "declines",
                 format!("gateway={}", clean(&gateway)),
             ));
             keys.push(SeriesKey::new(
                 "declines",
-                format!("gateway={},category={}", clean(&gateway), clean(&category)),
+                format!("gateway={},category={}", clean(&gateway), clean(category)),
             ));
         }
         Exception::CarrierException(c) => {

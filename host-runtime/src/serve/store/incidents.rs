@@ -374,13 +374,3 @@ pub fn link_case(conn: &Connection, case_id: i64, incident_id: i64) -> Result<()
         .execute(params![case_id, incident_id])?;
     Ok(())
 }
-
-/// When an incident was opened (for metrics and tests).
-pub fn opened_at(conn: &Connection, id: i64) -> Result<Option<DateTime<Utc>>, StoreError> {
-    let t: Option<String> = conn
-        .query_row("SELECT opened_at FROM incidents WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    t.map(|t| parse_ts(&t)).transpose()
-}
