@@ -9,7 +9,8 @@ use chrono::{DateTime, Datelike, Duration, Utc, Weekday};
 /// One thing found in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entity {
-    /// `tracking_number`, `order_number`, `email`, `phone`, `amount` or `date`.
+    /// `tracking_number`, `order_number`, `email`, `phone`, `amount`, `date`,
+    /// `street_line` or `postal_code`.
     pub kind: &'static str,
     /// As written (trimmed).
     pub text: String,
@@ -131,7 +132,7 @@ pub fn tracking_carrier(candidate: &str) -> Option<&'static str> {
 
 /// Words of a text with their byte spans (letters, digits and the
 /// characters that live inside emails, amounts and codes).
-fn words(text: &str) -> Vec<(usize, &str)> {
+pub(super) fn words(text: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {
@@ -340,6 +341,18 @@ pub fn entities(
                     detail: None,
                 },
             );
+        } else if let Some(street) = super::street::street(&text, &ws, &lower, i) {
+            push(
+                &mut out,
+                Entity {
+                    kind: "street_line",
+                    value: street.line.clone(),
+                    text: street.line,
+                    detail: None,
+                },
+            );
+            i = street.next;
+            continue;
         } else if let Some(cc) = country
             && let Some((written, code, words_used)) = postal(&text, &ws, i, cc)
         {

@@ -5,5 +5,6 @@
 pub mod entities;
 pub mod features;
 pub mod model;
+mod street;
 
 pub use model::{ModelError, Prediction, Scored, SparseRows, TextModel};
