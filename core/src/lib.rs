@@ -16,4 +16,5 @@ pub mod knowledge;
 pub mod learn;
 pub mod model;
 pub mod runtime;
+pub mod table;
 pub mod testing;

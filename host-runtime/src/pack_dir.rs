@@ -68,7 +68,7 @@ fn collect(
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            // Rules, the model files the manifest declares, and test cases under the manifest's test directory; examples
+            // Rules, the model and table files the manifest declares, and test cases under the manifest's test directory; examples
             // and notes beside the pack stay out of the bundle.
             let is_test = key.starts_with(&format!("{tests}/")) && name.ends_with(".json");
             if name.ends_with(".rhai") || is_test || models.contains(&key) {
@@ -98,7 +98,10 @@ pub fn load(path: &Path) -> Result<Bundle, PackError> {
         .map(|m| {
             (
                 m.tests.trim_end_matches('/').to_owned(),
-                m.models.into_values().collect(),
+                m.models
+                    .into_values()
+                    .chain(m.tables.into_values().map(|t| t.file))
+                    .collect(),
             )
         })
         .unwrap_or_else(|_| ("tests".to_owned(), Vec::new()));

@@ -37,9 +37,14 @@ pub struct CompiledPack {
     manifest: Arc<Manifest>,
     params: Arc<Value>,
     bundle: Arc<Bundle>,
+    warnings: Arc<Vec<Diagnostic>>,
 }
 
-pub(crate) fn build_engine(limits: &Limits, models: &functions::Models) -> Engine {
+pub(crate) fn build_engine(
+    limits: &Limits,
+    models: &functions::Models,
+    tables: &functions::Tables,
+) -> Engine {
     let mut engine = Engine::new();
     engine
         .set_max_operations(limits.max_operations)
@@ -60,7 +65,7 @@ pub(crate) fn build_engine(limits: &Limits, models: &functions::Models) -> Engin
     // The core has no I/O: print and debug go nowhere.
     engine.on_print(|_| {});
     engine.on_debug(|_, _, _| {});
-    functions::register(&mut engine, models);
+    functions::register(&mut engine, models, tables);
     engine
 }
 
@@ -121,6 +126,85 @@ fn load_models(
         }
     }
     Arc::new(models)
+}
+
+/// Reads and checks the decision tables the manifest declares: a diagnostic
+/// at the table file's line and column for each that cannot be read, and
+/// the analysis' findings (overlaps, shadowed rows, gaps) as warnings.
+fn load_tables(
+    manifest: &Manifest,
+    bundle: &Bundle,
+    diagnostics: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
+) -> functions::Tables {
+    let mut tables = BTreeMap::new();
+    for (name, decl) in &manifest.tables {
+        let Some(text) = bundle.files.get(&decl.file) else {
+            diagnostics.push(Diagnostic {
+                code: "table_missing".to_owned(),
+                message: format!(
+                    "table `{name}` names file `{}`, which is not in the pack",
+                    decl.file
+                ),
+                location: Some(Location::Source {
+                    file: "ordex.toml".to_owned(),
+                    line: declaration_line(&bundle.manifest, &format!("[tables.{name}]"), name),
+                    col: 1,
+                }),
+                hint: Some("paths are relative to ordex.toml; tables are .csv files".to_owned()),
+            });
+            continue;
+        };
+        match crate::table::DecisionTable::from_csv(name, &decl.file, decl.hit, text) {
+            Ok(table) => {
+                warnings.extend(
+                    crate::table::analysis::analyse(&table)
+                        .into_iter()
+                        .map(|f| Diagnostic {
+                            code: f.code.to_owned(),
+                            message: f.message,
+                            location: Some(Location::Source {
+                                file: decl.file.clone(),
+                                line: f.line,
+                                col: 1,
+                            }),
+                            hint: None,
+                        }),
+                );
+                tables.insert(name.clone(), Arc::new(table));
+            }
+            Err(e) => {
+                let (line, col, message) = match e {
+                    crate::table::TableError::Syntax { line, col, message } => (line, col, message),
+                    other => (1, 1, other.to_string()),
+                };
+                diagnostics.push(Diagnostic {
+                    code: "table_invalid".to_owned(),
+                    message: format!("table `{name}`: {message}"),
+                    location: Some(Location::Source {
+                        file: decl.file.clone(),
+                        line,
+                        col,
+                    }),
+                    hint: Some("the first row names the columns (`in:<path>`, `out:<path>`, optionally `:string`/`:number`/`:bool`); see docs/rule-tables.md".to_owned()),
+                });
+            }
+        }
+    }
+    Arc::new(tables)
+}
+
+/// Line of a `[section]` header, else of a line starting with `key`, else 1.
+fn declaration_line(manifest: &str, header: &str, key: &str) -> usize {
+    manifest
+        .lines()
+        .position(|l| l.trim() == header)
+        .or_else(|| {
+            manifest
+                .lines()
+                .position(|l| l.trim_start().starts_with(key))
+        })
+        .map_or(1, |i| i + 1)
 }
 
 fn parse_diagnostic(file: &str, err: &ParseError) -> Diagnostic {
@@ -216,7 +300,9 @@ impl CompiledPack {
             });
         }
         let models = load_models(&manifest, &bundle, &mut diagnostics);
-        let mut engine = build_engine(&manifest.limits, &models);
+        let mut warnings = Vec::new();
+        let tables = load_tables(&manifest, &bundle, &mut diagnostics, &mut warnings);
+        let mut engine = build_engine(&manifest.limits, &models, &tables);
         let tests_prefix = format!("{}/", manifest.tests.trim_end_matches('/'));
         let entry_files: Vec<&str> = manifest.entries.values().map(|e| e.file.as_str()).collect();
         let rule_files: Vec<(&String, &String)> = bundle
@@ -335,7 +421,14 @@ impl CompiledPack {
             manifest: Arc::new(manifest),
             params: Arc::new(params),
             bundle: Arc::new(bundle),
+            warnings: Arc::new(warnings),
         })
+    }
+
+    /// What compiling found that does not stop the pack from running
+    /// (decision-table rows that overlap, never answer, or leave gaps).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
     }
 
     /// The bundle's content id.

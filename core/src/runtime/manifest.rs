@@ -39,6 +39,22 @@ pub struct Manifest {
     /// names the model that made a decision.
     #[serde(default)]
     pub models: BTreeMap<String, String>,
+    /// Decision tables by name (what `table("name", input)` calls): a CSV
+    /// file in the pack and its hit policy. Parsed and checked when the pack
+    /// compiles; evaluated by the core, not by Rhai.
+    #[serde(default)]
+    pub tables: BTreeMap<String, TableDecl>,
+}
+
+/// One decision table the manifest declares.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableDecl {
+    /// The `.csv` file, relative to the pack root.
+    pub file: String,
+    /// Which rows answer when several match; `first` when unset.
+    #[serde(default)]
+    pub hit: crate::table::HitPolicy,
 }
 
 fn default_tests() -> String {

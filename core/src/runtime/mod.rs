@@ -22,7 +22,7 @@ pub use convert::to_json;
 pub use error::{BadReturn, BundleError, Diagnostic, EvalError, Location};
 pub use functions::{format_time, reference_markdown};
 pub use limits::Limits;
-pub use manifest::{EntryKind, EntryPoint, Manifest};
+pub use manifest::{EntryKind, EntryPoint, Manifest, TableDecl};
 pub use view::{View, json_to_dynamic};
 pub use warning::Warning;
 pub(crate) use warning::WarningSink;

@@ -30,6 +30,15 @@ pub fn run(pack: &Path) -> Result<ExitCode, Box<dyn std::error::Error>> {
         .sum();
     println!("tests: {tests} case(s) under {}/", m.tests);
     println!("limits: {:?}", m.limits);
+    if !m.tables.is_empty() {
+        println!("tables:");
+        for (name, t) in &m.tables {
+            println!("  {name:<20} {}  [{:?}]", t.file, t.hit);
+        }
+    }
+    for w in p.warnings() {
+        println!("warning[{}]: {w}", w.code);
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -13,6 +13,7 @@ mod model_fns;
 mod payment_fns;
 mod reference;
 mod shipment_fns;
+mod table_fns;
 mod text_fns;
 mod time_fns;
 mod values;
@@ -22,6 +23,7 @@ use rhai::{Engine, EvalAltResult, FuncRegistration, RhaiNativeFunc};
 
 pub(crate) use model_fns::{Models, PackModels};
 pub use reference::reference_markdown;
+pub(crate) use table_fns::Tables;
 pub use time_fns::format_time;
 
 pub(super) type Res<T> = Result<T, Box<EvalAltResult>>;
@@ -57,9 +59,11 @@ pub(super) fn reg<
 }
 
 /// Registers the read-only input view and every rule-author function;
-/// model functions answer from `models` (the pack's trained models).
-pub(crate) fn register(engine: &mut Engine, models: &Models) {
+/// model functions answer from `models` (the pack's trained models), table
+/// functions from `tables` (its decision tables).
+pub(crate) fn register(engine: &mut Engine, models: &Models, tables: &Tables) {
     model_fns::register(engine, models);
+    table_fns::register(engine, tables);
     view_fns::register(engine);
     decision_fns::register(engine);
     time_fns::register(engine);

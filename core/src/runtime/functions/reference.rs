@@ -15,12 +15,14 @@ const ORDER: &[&str] = &[
     "Time",
     "Text",
     "Models",
+    "Tables",
 ];
 
 /// The reference as markdown.
 pub fn reference_markdown() -> String {
     let engine = crate::runtime::compile::build_engine(
         &crate::runtime::Limits::default(),
+        &Default::default(),
         &Default::default(),
     );
     let json: Value = engine
