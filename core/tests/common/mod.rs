@@ -22,6 +22,8 @@ fn collect(root: &Path, dir: &Path, files: &mut BTreeMap<String, String>) {
         } else if path
             .extension()
             .is_some_and(|e| e == "rhai" || e == "json" || e == "model")
+            || (path.extension().is_some_and(|e| e == "csv")
+                && path.parent().is_some_and(|p| p.ends_with("tables")))
         {
             let rel = path
                 .strip_prefix(root)

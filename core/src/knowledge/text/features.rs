@@ -41,24 +41,41 @@ fn fold(c: char, out: &mut String) {
 /// inside a word are dropped: "didn't" → "didnt"), at most [`MAX_TOKENS`]
 /// from the first [`MAX_CHARS`] characters.
 pub fn tokens(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
+    let mut buf = String::new();
+    let mut ends = Vec::new();
+    token_spans(text, &mut buf, &mut ends);
+    spans(&buf, &ends).map(str::to_owned).collect()
+}
+
+/// The tokens of `text` written one after another into `buf`, with the end
+/// offset of each in `ends`: one buffer instead of a string per token, for
+/// inference, where allocation is most of the cost of short texts.
+pub fn token_spans(text: &str, buf: &mut String, ends: &mut Vec<usize>) {
+    buf.clear();
+    ends.clear();
+    let mut start = 0;
     for c in text.chars().take(MAX_CHARS) {
         if c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric()) {
-            fold(c, &mut current);
-        } else if matches!(c, '\'' | '’') && !current.is_empty() {
+            fold(c, buf);
+        } else if matches!(c, '\'' | '’') && buf.len() > start {
             continue;
-        } else if !current.is_empty() {
-            out.push(std::mem::take(&mut current));
-            if out.len() == MAX_TOKENS {
-                return out;
+        } else if buf.len() > start {
+            ends.push(buf.len());
+            start = buf.len();
+            if ends.len() == MAX_TOKENS {
+                return;
             }
         }
     }
-    if !current.is_empty() && out.len() < MAX_TOKENS {
-        out.push(current);
+    if buf.len() > start && ends.len() < MAX_TOKENS {
+        ends.push(buf.len());
     }
-    out
+}
+
+/// The tokens [`token_spans`] wrote, as slices of `buf`.
+pub fn spans<'a>(buf: &'a str, ends: &'a [usize]) -> impl Iterator<Item = &'a str> + 'a {
+    let starts = std::iter::once(0).chain(ends.iter().copied());
+    starts.zip(ends).map(move |(a, b)| &buf[a..*b])
 }
 
 /// Hash of a word unigram, used both as a feature and for vocabulary coverage.
@@ -67,8 +84,9 @@ pub fn word_hash(token: &str) -> u32 {
 }
 
 /// Every feature hash of `tokens`, in a fixed order: per token its unigram,
-/// its bigram with the next token, then its character n-grams.
-pub fn feature_hashes(tokens: &[String]) -> Vec<u32> {
+/// its bigram with the next token, then its character n-grams by start
+/// (3-, 4-, 5-gram). Scores are sums, so only the multiset matters.
+pub fn feature_hashes<S: AsRef<str>>(tokens: &[S]) -> Vec<u32> {
     let word_seed = fnv(FNV_OFFSET, b"b\x1f");
     let char_seed = fnv(FNV_OFFSET, b"c\x1f");
     let mut out = Vec::with_capacity(tokens.len() * 24);
@@ -76,10 +94,11 @@ pub fn feature_hashes(tokens: &[String]) -> Vec<u32> {
     let mut padded: Vec<u8> = Vec::with_capacity(128);
     let mut starts: Vec<usize> = Vec::with_capacity(40);
     for (i, t) in tokens.iter().enumerate() {
+        let t = t.as_ref();
         out.push(word_hash(t));
         if let Some(next) = tokens.get(i + 1) {
             let h = fnv(fnv(word_seed, t.as_bytes()), b" ");
-            out.push(fnv(h, next.as_bytes()));
+            out.push(fnv(h, next.as_ref().as_bytes()));
         }
         padded.clear();
         starts.clear();
@@ -95,12 +114,18 @@ pub fn feature_hashes(tokens: &[String]) -> Vec<u32> {
         starts.push(padded.len());
         // starts[k] is where character k begins; the last entry is the end.
         let chars = starts.len() - 1;
-        for n in 3..=5 {
-            if chars < n {
-                break;
-            }
-            for k in 0..=chars - n {
-                out.push(fnv(char_seed, &padded[starts[k]..starts[k + n]]));
+        // The 3-, 4- and 5-gram starting at each character, the longer ones
+        // continuing the shorter one's hash (FNV is a running hash): each
+        // byte is hashed once per start, not once per n-gram.
+        for k in 0..chars.saturating_sub(2) {
+            let mut h = fnv(char_seed, &padded[starts[k]..starts[k + 3]]);
+            out.push(h);
+            for n in 4..=5 {
+                if k + n > chars {
+                    break;
+                }
+                h = fnv(h, &padded[starts[k + n - 1]..starts[k + n]]);
+                out.push(h);
             }
         }
     }
@@ -138,5 +163,27 @@ mod tests {
         // unigram, bigram, 3+2+1 char n-grams of "<cancel>" (8 chars: 6+5+4), unigram, 3-grams of "<it>" (2) + 4-gram (1)
         assert_eq!(f.len(), 1 + 1 + 15 + 1 + 3);
         assert_eq!(f[0], word_hash("cancel"));
+    }
+
+    #[test]
+    fn ngrams_are_the_hashes_of_their_bytes() {
+        // Continuing a running hash gives each n-gram's own hash.
+        let seed = fnv(FNV_OFFSET, b"c\x1f");
+        let mut expected: Vec<u32> = Vec::new();
+        let padded = "<wäre>".as_bytes().to_vec();
+        let chars: Vec<usize> = "<wäre>"
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([padded.len()])
+            .collect();
+        for n in 3..=5 {
+            for k in 0..chars.len() - n {
+                expected.push(fnv(seed, &padded[chars[k]..chars[k + n]]));
+            }
+        }
+        let mut got = feature_hashes(&tokens("wäre"))[1..].to_vec();
+        got.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(got, expected);
     }
 }

@@ -7,4 +7,4 @@ pub mod features;
 pub mod model;
 mod street;
 
-pub use model::{ModelError, Prediction, Scored, SparseRows, TextModel};
+pub use model::{ModelError, PackedRows, Prediction, Scored, TextModel};
