@@ -22,7 +22,9 @@ fn engine() -> &'static Engine {
                 let path = entry.expect("entry").path();
                 if path.is_dir() {
                     stack.push(path);
-                } else if path.extension().is_some_and(|e| e == "rhai" || e == "json" || e == "model") {
+                } else if path.extension().is_some_and(|e| e == "rhai" || e == "json" || e == "model")
+                    || (path.extension().is_some_and(|e| e == "csv") && path.parent().is_some_and(|p| p.ends_with("tables")))
+                {
                     let rel = path.strip_prefix(&root).expect("inside").to_string_lossy().replace('\\', "/");
                     if !rel.starts_with("examples/") {
                         files.insert(rel, std::fs::read_to_string(&path).expect("read"));

@@ -49,18 +49,15 @@ pub struct TextModel {
 }
 
 /// The weights packed for scoring: each bucket's row as biased 16-bit lanes
-/// (`w + 128`, 0–255), four to a `u64`, so one feature adds a whole row
-/// with a few 64-bit additions instead of one addition per class. A lane
-/// holds 255 per feature, so the accumulators are drained into exact
-/// integer sums every [`PackedRows::DRAIN_EVERY`] features, before any lane
-/// can carry into the next: the scores are the same integers the dense
-/// matrix gives, in every runtime.
+/// (`w + 128`, 0–255), four to a `u64`, eight `u64` to a row (models of up
+/// to 32 classes), so one feature adds a whole row with eight 64-bit
+/// additions instead of one addition per class. A lane holds 255 per
+/// feature, so the accumulators are drained into exact integer sums every
+/// [`PackedRows::DRAIN_EVERY`] features, before any lane can carry into the
+/// next: the scores are the same integers the dense matrix gives.
 #[derive(Debug, Clone, Default)]
 pub struct PackedRows {
-    /// `u64` words per bucket (`ceil(classes / 4)`).
-    words: usize,
-    /// `words` per bucket, bucket-major.
-    packed: Vec<u64>,
+    rows: Vec<[u64; 8]>,
 }
 
 impl PartialEq for PackedRows {
@@ -73,59 +70,69 @@ impl PartialEq for PackedRows {
 impl PackedRows {
     /// Features added before the lanes are drained (256 × 255 < 65,536).
     pub const DRAIN_EVERY: usize = 256;
+    /// Classes a packed row holds; larger models score from the dense matrix.
+    pub const MAX_CLASSES: usize = 32;
 
-    /// Packs a bucket-major matrix of `classes` columns.
+    /// Packs a bucket-major matrix of `classes` columns (none when there
+    /// are more than [`PackedRows::MAX_CLASSES`]).
     pub fn build(weights: &[i8], classes: usize) -> Self {
-        let words = classes.div_ceil(4).max(1);
-        let mut packed = Vec::with_capacity(weights.len() / classes.max(1) * words);
-        for row in weights.chunks(classes.max(1)) {
-            for word in 0..words {
-                let mut v = 0u64;
-                for lane in 0..4 {
-                    // Lanes past the last class stay 0 and are never read.
-                    if let Some(w) = row.get(word * 4 + lane) {
-                        v |= ((i32::from(*w) + 128) as u64) << (16 * lane);
-                    }
-                }
-                packed.push(v);
-            }
+        if classes == 0 || classes > Self::MAX_CLASSES {
+            return Self::default();
         }
-        Self { words, packed }
+        let rows = weights
+            .chunks(classes)
+            .map(|row| {
+                let mut packed = [0u64; 8];
+                for (c, w) in row.iter().enumerate() {
+                    // Lanes past the last class stay 0 and are never read.
+                    packed[c / 4] |= ((i32::from(*w) + 128) as u64) << (16 * (c % 4));
+                }
+                packed
+            })
+            .collect();
+        Self { rows }
     }
 
     fn is_empty(&self) -> bool {
-        self.packed.is_empty()
+        self.rows.is_empty()
     }
 
     /// Adds the rows of `buckets` into `sums` (one per class).
     fn add(&self, buckets: impl Iterator<Item = usize>, sums: &mut [i32]) {
-        let w = self.words;
-        let mut acc = [0u64; 64];
-        let acc = &mut acc[..w];
+        let mut acc = [0u64; 8];
         let mut pending = 0usize;
-        let drain = |acc: &mut [u64], pending: usize, sums: &mut [i32]| {
-            let bias = 128 * pending as i32;
-            for (c, s) in sums.iter_mut().enumerate() {
-                let lane = (acc[c / 4] >> (16 * (c % 4))) & 0xFFFF;
-                *s += lane as i32 - bias;
-            }
-            acc.fill(0);
-        };
         for b in buckets {
-            let row = &self.packed[b * w..b * w + w];
-            for (a, r) in acc.iter_mut().zip(row) {
-                *a += r;
-            }
+            let r = &self.rows[b];
+            // Written out: at the size-optimised level the Wasm build uses,
+            // a loop here costs several times the additions.
+            acc[0] += r[0];
+            acc[1] += r[1];
+            acc[2] += r[2];
+            acc[3] += r[3];
+            acc[4] += r[4];
+            acc[5] += r[5];
+            acc[6] += r[6];
+            acc[7] += r[7];
             pending += 1;
             if pending == Self::DRAIN_EVERY {
-                drain(&mut *acc, pending, sums);
+                drain(&mut acc, pending, sums);
                 pending = 0;
             }
         }
         if pending > 0 {
-            drain(&mut *acc, pending, sums);
+            drain(&mut acc, pending, sums);
         }
     }
+}
+
+/// Moves the lanes' totals into `sums`, less the bias of `pending` features.
+fn drain(acc: &mut [u64; 8], pending: usize, sums: &mut [i32]) {
+    let bias = 128 * pending as i32;
+    for (c, s) in sums.iter_mut().enumerate() {
+        let lane = (acc[c / 4] >> (16 * (c % 4))) & 0xFFFF;
+        *s += lane as i32 - bias;
+    }
+    *acc = [0; 8];
 }
 
 /// One class and its probability.
@@ -188,7 +195,7 @@ impl TextModel {
         // i32 sums: at most 4,000 features × 127, far inside i32.
         let mut sums = vec![0i32; classes];
         let mask = self.buckets - 1;
-        if self.index.is_empty() || classes > 4 * 64 {
+        if self.index.is_empty() {
             for f in feats {
                 let start = (f & mask) as usize * classes;
                 let row = &self.weights[start..start + classes];
