@@ -10,5 +10,6 @@ pub mod pack_dir;
 pub mod render;
 pub mod serve;
 pub mod simulate;
+pub mod subset;
 pub mod train;
 pub mod wasm_host;

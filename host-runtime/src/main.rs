@@ -71,6 +71,11 @@ pub struct ServeArgs {
     /// The built npm package, served at `/pkg/` for the checkout demo.
     #[arg(long, default_value = "wasm/js/pkg", env = "ORDEX_PKG")]
     pkg: PathBuf,
+    /// Which storefront origins may fetch the public checkout bundle
+    /// (`Access-Control-Allow-Origin`): `*`, or one origin such as
+    /// `https://shop.example`. It holds only the checkout rules.
+    #[arg(long, default_value = "*", env = "ORDEX_PUBLIC_CORS_ORIGIN")]
+    public_cors_origin: String,
     /// Passed to rules as `ctx.merchant_id`.
     #[arg(long, env = "ORDEX_MERCHANT_ID")]
     merchant_id: Option<String>,
@@ -212,6 +217,12 @@ enum Command {
         /// Output file.
         #[arg(long, short)]
         output: PathBuf,
+        /// Keep only these entries and what they use (for example
+        /// `--entries checkout` for a storefront page): other entries'
+        /// rules, unused library functions, parameters, models and the
+        /// tests stay out. Comma-separated or repeated.
+        #[arg(long, value_delimiter = ',')]
+        entries: Vec<String>,
     },
     /// Print (or write) the rule-author reference of every function rules can call.
     Docs {
@@ -277,7 +288,11 @@ fn main() -> ExitCode {
             },
             &runtime,
         ),
-        Command::Bundle { pack, output } => commands::bundle::run(&pack, &output),
+        Command::Bundle {
+            pack,
+            output,
+            entries,
+        } => commands::bundle::run(&pack, &output, &entries),
         Command::Train { model, args } => commands::train::run(model, &args),
         Command::Nab { command } => commands::nab::run(command),
         Command::Simulate { command } => commands::simulate::run(command),
@@ -348,6 +363,7 @@ fn serve(a: ServeArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
         www: a.www.is_dir().then_some(a.www),
         pkg: a.pkg.is_dir().then_some(a.pkg),
         merchant_id: a.merchant_id,
+        public_cors_origin: a.public_cors_origin,
         default_currency: a.default_currency,
         connections: ConnectionLimits {
             header_timeout: Duration::from_millis(a.header_timeout_ms.max(1)),

@@ -682,6 +682,82 @@ fn bundles_are_tested_before_activation_switch_atomically_and_roll_back() {
     assert_eq!(s.get("/v1/bundles/active").1["id"], original.as_str());
 }
 
+#[test]
+fn storefronts_fetch_only_the_checkout_rules_without_a_key_and_revalidate_by_etag() {
+    let dir = scratch("public-bundle");
+    let s = Server::start(&dir, &[("--public-cors-origin", "https://shop.example")]);
+    let plain = reqwest::blocking::Client::new();
+    let fetch = |etag: Option<&str>| {
+        let mut req = plain.get(s.url("/v1/public/checkout-bundle"));
+        if let Some(e) = etag {
+            req = req.header("if-none-match", e);
+        }
+        req.send().expect("public bundle")
+    };
+    let r = fetch(None);
+    assert_eq!(r.status(), 200);
+    let header = |r: &reqwest::blocking::Response, h: &str| {
+        r.headers()
+            .get(h)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let etag = header(&r, "etag");
+    assert_eq!(
+        header(&r, "access-control-allow-origin"),
+        "https://shop.example"
+    );
+    assert!(header(&r, "cache-control").contains("public"));
+    let public: Value = r.json().expect("json");
+    assert_eq!(etag, format!("\"{}\"", public["id"].as_str().expect("id")));
+    let files = public["files"].as_object().expect("files");
+    assert!(files.contains_key("checkout.rhai"));
+    for secret in [
+        "triage.rhai",
+        "retry.rhai",
+        "models/intents.model",
+        "tests/triage_payment.json",
+    ] {
+        assert!(!files.contains_key(secret), "{secret} is public");
+    }
+    let manifest = public["manifest"].as_str().expect("manifest");
+    assert!(
+        !manifest.contains("max_declines_before_agent"),
+        "{manifest}"
+    );
+    // The page evaluates it: it is a complete bundle.
+    let bundle = ordex_core::runtime::Bundle::from_json(&public.to_string()).expect("bundle");
+    ordex_core::api::Engine::from_bundle(bundle).expect("compiles");
+    assert_eq!(fetch(Some(&etag)).status(), 304);
+
+    // A triage-only change leaves the public bundle (and the page's cache) as
+    // it was; a checkout change gives it a new id.
+    let (_, active) = s.get("/v1/bundles/active");
+    let (_, full) = s.get(&format!(
+        "/v1/bundles/{}",
+        active["id"].as_str().expect("id")
+    ));
+    let mut triage_only = full.clone();
+    triage_only["files"]["triage.rhai"] = json!(format!(
+        "// reviewed\n{}",
+        full["files"]["triage.rhai"].as_str().expect("triage")
+    ));
+    let (status, body) = s.post("/v1/bundles", &rebundle(&triage_only).to_string());
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["public_checkout_bundle"]["id"], public["id"], "{body}");
+    assert_eq!(fetch(Some(&etag)).status(), 304);
+    let mut checkout = full.clone();
+    checkout["files"]["checkout.rhai"] = json!(format!(
+        "// reviewed\n{}",
+        full["files"]["checkout.rhai"].as_str().expect("checkout")
+    ));
+    let (status, body) = s.post("/v1/bundles", &rebundle(&checkout).to_string());
+    assert_eq!(status, 201, "{body}");
+    assert_ne!(body["public_checkout_bundle"]["id"], public["id"], "{body}");
+    assert_eq!(fetch(Some(&etag)).status(), 200);
+}
+
 /// Recomputes a bundle's id after editing it (what `ordex bundle` does).
 fn rebundle(b: &Value) -> Value {
     let files: std::collections::BTreeMap<String, String> =

@@ -6,22 +6,21 @@ const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 let engine = null;
 
-$("key").value = localStorage.getItem("ordex-key") ?? "";
-$("key").addEventListener("change", () => { localStorage.setItem("ordex-key", $("key").value.trim()); start(); });
-
+// A storefront page holds no key: it fetches the public checkout bundle
+// (only the checkout entry and what it uses; the browser revalidates it by
+// ETag, so a newly activated bundle shows up on the next load).
 async function start() {
   try {
     await init();
-    const headers = { authorization: `Bearer ${$("key").value.trim()}` };
-    const active = await (await fetch("/v1/bundles/active", { headers })).json();
-    if (!active.id) throw new Error(active.errors?.[0]?.message ?? "no active bundle");
-    const bundle = await (await fetch(`/v1/bundles/${encodeURIComponent(active.id)}`, { headers })).text();
+    const response = await fetch("/v1/public/checkout-bundle", { cache: "no-cache" });
+    const bundle = await response.text();
+    if (!response.ok) throw new Error(JSON.parse(bundle).errors?.[0]?.message ?? `HTTP ${response.status}`);
     engine = Engine.fromBundle(bundle);
     $("message").textContent = `bundle ${engine.bundleId.slice(0, 19)}…`;
     evaluate();
   } catch (e) {
     $("verdict").textContent = "The engine is not loaded";
-    $("message").textContent = `${e.message} (enter the API key from ordex-data/api-key)`;
+    $("message").textContent = e.message;
     $("message").className = "error";
   }
 }

@@ -13,6 +13,8 @@ mod error;
 mod functions;
 mod limits;
 mod manifest;
+mod rhai_scan;
+mod subset;
 mod view;
 mod warning;
 
@@ -23,6 +25,7 @@ pub use error::{BadReturn, BundleError, Diagnostic, EvalError, Location};
 pub use functions::{format_time, reference_markdown};
 pub use limits::Limits;
 pub use manifest::{EntryKind, EntryPoint, Manifest, TableDecl};
+pub use subset::SubsetError;
 pub use view::{View, json_to_dynamic};
 pub use warning::Warning;
 pub(crate) use warning::WarningSink;

@@ -81,7 +81,7 @@ pub struct CaseOutcome {
 }
 
 impl TestCase {
-    fn call(&self, file: &TestFile) -> Result<Value, String> {
+    pub(crate) fn call(&self, file: &TestFile) -> Result<Value, String> {
         let input = match (&self.input, &file.base, &self.patch) {
             (Some(input), _, _) => input.clone(),
             (None, Some(base), patch) => {

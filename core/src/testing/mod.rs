@@ -6,7 +6,9 @@
 mod case;
 mod matcher;
 mod patch;
+mod subset_check;
 
 pub use case::{CaseOutcome, TestFile, TestFileError, run_bundle_tests, run_tests_with};
 pub use matcher::mismatches;
 pub use patch::merge_patch;
+pub use subset_check::{SubsetComparison, compare_subset, compare_subset_with};

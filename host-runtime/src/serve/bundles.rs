@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use ordex_core::api::{Answer, Engine, ErrorInfo};
 use ordex_core::runtime::{Bundle, BundleError};
-use ordex_core::testing::run_tests_with;
+use ordex_core::testing::{compare_subset_with, run_tests_with};
 use serde::Serialize;
 use serde_json::{Value, json};
 use thiserror::Error;
@@ -31,6 +31,45 @@ pub struct ActiveBundle {
     pub id: String,
     /// The runtime holding it.
     pub evaluator: Evaluator,
+    /// What storefront pages may fetch without a key: the `checkout` entry
+    /// and only what it uses.
+    pub public: PublicBundle,
+}
+
+/// The entry a public bundle holds.
+pub const PUBLIC_ENTRY: &str = "checkout";
+
+/// The public checkout bundle derived from the active one.
+#[derive(Debug, Clone)]
+pub enum PublicBundle {
+    /// Cut down and proved against the pack's checkout cases.
+    Ready {
+        /// Its own content id (the ETag).
+        id: String,
+        /// The bundle document.
+        json: Arc<str>,
+        /// Checkout test cases that answered identically with it.
+        cases_compared: usize,
+    },
+    /// The pack has no `checkout` entry.
+    NoCheckout,
+    /// It could not be cut down safely; why.
+    Unavailable(String),
+}
+
+impl PublicBundle {
+    /// What an upload's answer says about it.
+    pub fn summary(&self) -> Value {
+        match self {
+            Self::Ready {
+                id,
+                json,
+                cases_compared,
+            } => json!({ "id": id, "bytes": json.len(), "cases_compared": cases_compared }),
+            Self::NoCheckout => json!(null),
+            Self::Unavailable(why) => json!({ "error": why }),
+        }
+    }
 }
 
 /// What running a candidate's tests found.
@@ -156,7 +195,95 @@ impl Bundles {
         // Reading the document and its manifest runs no rule code.
         let bundle = Bundle::from_json(bundle_json).map_err(|e| compile_errors(&e))?;
         let manifest = bundle.parse_manifest().map_err(|e| compile_errors(&e))?;
-        let evaluator = match &self.module {
+        let evaluator = self.load(&bundle, bundle_json)?;
+        let id = bundle.id.clone();
+        let summary = self.run_tests(&bundle, &manifest.tests, &evaluator, started)?;
+        let share = summary.hit_limits * 100;
+        if !manifest.allow_limit_tests
+            && summary.hit_limits > 0
+            && share > summary.total * self.check.max_limit_share_percent as usize
+        {
+            return Err(BundleRejection::MostlyLimits(summary).into());
+        }
+        let public = if manifest.entries.contains_key(PUBLIC_ENTRY) {
+            self.public_subset(&bundle, &evaluator, started)
+        } else {
+            PublicBundle::NoCheckout
+        };
+        if let PublicBundle::Unavailable(why) = &public {
+            tracing::warn!(bundle = %id, reason = %why, "no public checkout bundle");
+        }
+        tracing::info!(bundle = %id, runtime = ?self.kind, passed = summary.passed, "bundle ready");
+        Ok((
+            ActiveBundle {
+                id,
+                evaluator,
+                public,
+            },
+            summary,
+        ))
+    }
+
+    /// Cuts the checkout entry out of `bundle` (text only: no rule code runs
+    /// in this process), loads it into the serving runtime and checks that it
+    /// answers every checkout case exactly like the whole bundle.
+    fn public_subset(
+        &self,
+        bundle: &Bundle,
+        evaluator: &Evaluator,
+        started: Instant,
+    ) -> PublicBundle {
+        let subset = match bundle.subset(&[PUBLIC_ENTRY]) {
+            Ok(s) => s,
+            Err(e) => return PublicBundle::Unavailable(e.to_string()),
+        };
+        let json = subset.to_json();
+        let sub_eval = match self.load(&subset, &json) {
+            Ok(e) => e,
+            Err(e) => return PublicBundle::Unavailable(format!("the checkout subset: {e}")),
+        };
+        let budget = self.check.total;
+        let over = Cell::new(false);
+        let guard = |eval: &Evaluator, call: &Value| {
+            if started.elapsed() > budget {
+                over.set(true);
+                return Answer::fail(ErrorInfo {
+                    code: "check_timeout".into(),
+                    message: "not run: the check's time budget is spent".into(),
+                    location: None,
+                    hint: None,
+                });
+            }
+            eval.evaluate(call)
+        };
+        let cmp = compare_subset_with(
+            bundle,
+            &subset.id,
+            &[PUBLIC_ENTRY],
+            &|c| guard(evaluator, c),
+            &|c| guard(&sub_eval, c),
+        );
+        if over.get() {
+            return PublicBundle::Unavailable(format!(
+                "checking the checkout subset took longer than {budget:?}"
+            ));
+        }
+        if let Some(first) = cmp.differences.first() {
+            return PublicBundle::Unavailable(format!(
+                "the checkout subset answers {} case(s) differently from the bundle (it drops something they use), first {first}",
+                cmp.differences.len()
+            ));
+        }
+        PublicBundle::Ready {
+            id: subset.id,
+            json: json.into(),
+            cases_compared: cmp.compared,
+        }
+    }
+
+    /// Loads a bundle into the serving runtime.
+    fn load(&self, bundle: &Bundle, bundle_json: &str) -> Result<Evaluator, BundlesError> {
+        Ok(match &self.module {
             Some(module) => Evaluator::Wasm(
                 WasmRuntime::with_module(module, bundle_json.to_owned(), self.limits).map_err(
                     |e| match e {
@@ -174,18 +301,7 @@ impl Bundles {
             None => Evaluator::Native(Box::new(
                 Engine::from_bundle(bundle.clone()).map_err(|e| compile_errors(&e))?,
             )),
-        };
-        let id = bundle.id.clone();
-        let summary = self.run_tests(&bundle, &manifest.tests, &evaluator, started)?;
-        let share = summary.hit_limits * 100;
-        if !manifest.allow_limit_tests
-            && summary.hit_limits > 0
-            && share > summary.total * self.check.max_limit_share_percent as usize
-        {
-            return Err(BundleRejection::MostlyLimits(summary).into());
-        }
-        tracing::info!(bundle = %id, runtime = ?self.kind, passed = summary.passed, "bundle ready");
-        Ok((ActiveBundle { id, evaluator }, summary))
+        })
     }
 
     /// Runs the bundle's cases with the production limits, within the check's

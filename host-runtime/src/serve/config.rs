@@ -143,4 +143,7 @@ pub struct ServeConfig {
     pub max_event_skew: chrono::Duration,
     /// How the stream detectors watch the events.
     pub watch: super::incidents::WatchSettings,
+    /// `Access-Control-Allow-Origin` of the public checkout bundle (`*`, or
+    /// the storefront's origin).
+    pub public_cors_origin: String,
 }

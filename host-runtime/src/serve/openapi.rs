@@ -137,6 +137,7 @@ pub fn document() -> Value {
         "/v1/bundles/active": { "get": op("The active bundle", true, None, ("200", any.clone()), &["401", "503"]) },
         "/v1/bundles/{id}": { "get": op("A stored bundle file (for pages and workers that evaluate it themselves)", true, None, ("200", any.clone()), &["401", "404"]), "parameters": id_param("id", "string") },
         "/v1/bundles/{id}/activate": { "post": op("Activate a stored bundle (rollback)", true, None, ("200", any.clone()), &["401", "404", "422"]), "parameters": id_param("id", "string") },
+        "/v1/public/checkout-bundle": { "get": op("The active bundle's checkout entry and only what it uses, for storefront pages and edge workers: no key, ETag = its bundle id (If-None-Match answers 304), CORS from --public-cors-origin", false, None, ("200", any.clone()), &["404", "503"]) },
         "/healthz": { "get": op("Liveness", false, None, ("200", any.clone()), &[]) },
         "/readyz": { "get": op("Readiness: database, active bundle, not draining", false, None, ("200", any.clone()), &["503"]) },
         "/metrics": { "get": { "summary": "Prometheus metrics", "security": [], "responses": { "200": { "description": "OpenMetrics text", "content": { "application/openmetrics-text": { "schema": { "type": "string" } } } } } } },

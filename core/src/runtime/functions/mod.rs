@@ -9,6 +9,7 @@
 
 mod address_fns;
 mod decision_fns;
+mod implicit;
 mod model_fns;
 mod payment_fns;
 mod reference;
@@ -21,6 +22,7 @@ mod view_fns;
 
 use rhai::{Engine, EvalAltResult, FuncRegistration, RhaiNativeFunc};
 
+pub(crate) use implicit::IMPLICIT_USES;
 pub(crate) use model_fns::{Models, PackModels};
 pub use reference::reference_markdown;
 pub(crate) use table_fns::Tables;

@@ -53,13 +53,14 @@ pub async fn upload(
         })?;
         // The database says which bundle is active before memory does: after a
         // crash here, the restart loads the one just committed.
+        let public = prepared.public.summary();
         if activate {
             state.bundles.activate(prepared);
             tracing::info!(bundle = %id, "bundle activated");
         }
         Ok((
             StatusCode::CREATED,
-            Json(json!({ "id": id, "tests": tests, "active": activate })),
+            Json(json!({ "id": id, "tests": tests, "active": activate, "public_checkout_bundle": public })),
         ))
     })
     .await
@@ -91,9 +92,12 @@ pub async fn activate(
         state
             .store
             .write(|tx| bundles::activate(tx, &id, clock::now()))?;
+        let public = prepared.public.summary();
         state.bundles.activate(prepared);
         tracing::info!(bundle = %id, "bundle activated");
-        Ok(Json(json!({ "id": id, "tests": tests, "active": true })))
+        Ok(Json(
+            json!({ "id": id, "tests": tests, "active": true, "public_checkout_bundle": public }),
+        ))
     })
     .await
 }
@@ -114,4 +118,55 @@ pub async fn get_one(
             .into_response())
     })
     .await
+}
+
+/// The active bundle's checkout entry and only what it uses, for storefront
+/// pages and edge workers: no key, cacheable (the ETag is its content id, so
+/// a page revalidates cheaply and sees a new bundle as soon as one is
+/// activated), readable from the origins `--public-cors-origin` allows.
+pub async fn public_checkout(
+    State(state): State<Shared>,
+    headers: axum::http::HeaderMap,
+) -> Result<axum::response::Response, ApiError> {
+    use crate::serve::bundles::PublicBundle;
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let current = state.bundles.current()?;
+    let (id, json) = match &current.public {
+        PublicBundle::Ready { id, json, .. } => (id, json.clone()),
+        PublicBundle::NoCheckout => {
+            return Err(ApiError::NotFound(
+                "a public checkout bundle: the active bundle has no `checkout` entry".into(),
+            ));
+        }
+        PublicBundle::Unavailable(why) => {
+            return Err(ApiError::Unavailable(format!(
+                "the public checkout bundle is unavailable: {why}"
+            )));
+        }
+    };
+    let etag = format!("\"{id}\"");
+    let cors = state.config.public_cors_origin.clone();
+    let common = [
+        (header::ETAG, etag.clone()),
+        (
+            header::CACHE_CONTROL,
+            "public, max-age=30, must-revalidate".to_owned(),
+        ),
+        (header::ACCESS_CONTROL_ALLOW_ORIGIN, cors),
+        (header::VARY, "Origin".to_owned()),
+    ];
+    let fresh = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    if fresh {
+        return Ok((StatusCode::NOT_MODIFIED, common).into_response());
+    }
+    Ok((
+        common,
+        [(header::CONTENT_TYPE, "application/json".to_owned())],
+        json.to_string(),
+    )
+        .into_response())
 }

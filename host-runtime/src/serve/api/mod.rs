@@ -97,6 +97,7 @@ pub fn router(state: Shared) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .route("/openapi.json", get(ops::openapi))
+        .route("/v1/public/checkout-bundle", get(bundles::public_checkout))
         // Unknown API paths answer in JSON like every other error.
         .route("/v1/{*rest}", any(not_found));
     let mut app = events
