@@ -834,3 +834,99 @@ fn operations_endpoints_answer() {
     let status = s.terminate();
     assert!(status.success(), "{status:?}");
 }
+
+#[test]
+fn pages_are_served_from_a_compressed_snapshot_and_the_package_from_an_immutable_prefix() {
+    let dir = scratch("static-site");
+    let www = dir.join("www");
+    let pkg = dir.join("pkg");
+    std::fs::create_dir_all(www.join("checkout")).expect("www");
+    std::fs::create_dir_all(&pkg).expect("pkg");
+    let page_js = format!(
+        "import init from \"/pkg/web.js\";\n// {}\n",
+        "padding ".repeat(200)
+    );
+    std::fs::write(
+        www.join("checkout/index.html"),
+        "<!doctype html><title>c</title>",
+    )
+    .expect("write");
+    std::fs::write(www.join("checkout/checkout.js"), &page_js).expect("write");
+    std::fs::write(pkg.join("web.js"), "export default 1;\n".repeat(100)).expect("write");
+    let www_arg = www.to_string_lossy().into_owned();
+    let pkg_arg = pkg.to_string_lossy().into_owned();
+    let s = Server::start(&dir, &[("--www", &www_arg), ("--pkg", &pkg_arg)]);
+    let plain = reqwest::blocking::Client::builder()
+        .no_gzip()
+        .no_brotli()
+        .build()
+        .expect("client");
+    let get = |path: &str, headers: &[(&str, &str)]| {
+        let mut req = plain.get(s.url(path));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        req.send().expect("GET")
+    };
+    let h = |r: &reqwest::blocking::Response, name: &str| {
+        r.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+
+    // The page's reference to the package points at the hashed prefix.
+    let r = get("/checkout/checkout.js", &[]);
+    assert_eq!(r.status(), 200);
+    assert_eq!(h(&r, "cache-control"), "no-cache");
+    let etag = h(&r, "etag");
+    let text = r.text().expect("text");
+    let hashed = text
+        .split('"')
+        .find(|p| p.starts_with("/pkg/") && p.ends_with("/web.js"))
+        .expect("rewritten import")
+        .to_owned();
+    assert_ne!(hashed, "/pkg/web.js");
+    let r = get(&hashed, &[]);
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        h(&r, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    assert!(h(&r, "content-type").starts_with("text/javascript"));
+
+    // Compressed when the client accepts it; revalidation costs no body.
+    let r = get("/checkout/checkout.js", &[("accept-encoding", "gzip, br")]);
+    assert_eq!(h(&r, "content-encoding"), "br");
+    assert!(r.bytes().expect("body").len() < page_js.len() / 4);
+    let r = get("/checkout/checkout.js", &[("accept-encoding", "gzip")]);
+    assert_eq!(h(&r, "content-encoding"), "gzip");
+    assert_eq!(
+        get("/checkout/checkout.js", &[("if-none-match", &etag)]).status(),
+        304
+    );
+
+    // Rebuilding the files on disk does not touch what is being served.
+    std::fs::remove_dir_all(&pkg).expect("rm pkg");
+    std::fs::write(www.join("checkout/checkout.js"), "broken mid-build").expect("write");
+    assert_eq!(get(&hashed, &[]).status(), 200);
+    assert!(
+        get("/checkout/checkout.js", &[])
+            .text()
+            .expect("text")
+            .contains("/web.js")
+    );
+
+    // Directories, missing files, and API paths keep their meaning.
+    assert_eq!(get("/checkout/", &[]).status(), 200);
+    let r = plain
+        .get(s.url("/checkout"))
+        .send()
+        .expect("redirect followed");
+    assert_eq!(r.url().path(), "/checkout/");
+    assert_eq!(get("/nope.js", &[]).status(), 404);
+    assert_eq!(get("/v1/nope", &[]).status(), 404);
+    let (status, _) = s.get("/v1/cases");
+    assert_eq!(status, 200);
+}

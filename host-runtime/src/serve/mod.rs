@@ -22,6 +22,7 @@ pub mod openapi;
 pub mod outbox;
 pub mod pipeline;
 pub mod state;
+pub mod static_site;
 pub mod store;
 
 use std::sync::Arc;
@@ -141,7 +142,11 @@ pub fn prepare(config: ServeConfig) -> Result<Arc<AppState>, ServeError> {
         merchant_id: config.merchant_id.clone(),
     };
     let watch = config.watch.clone();
+    let site = static_site::StaticSite::snapshot(config.www.as_deref(), config.pkg.as_deref())?;
+    let (files, bytes) = site.size();
+    tracing::info!(files, bytes, pkg = ?site.pkg_hash(), "web pages snapshot taken");
     Ok(Arc::new(AppState {
+        site,
         config,
         store: Arc::new(store),
         bundles,

@@ -15,6 +15,8 @@ use super::store::Store;
 pub struct AppState {
     /// The configuration it started with.
     pub config: ServeConfig,
+    /// The web pages and the npm package, as read at start.
+    pub site: super::static_site::StaticSite,
     /// The database.
     pub store: Arc<Store>,
     /// The rule bundles.

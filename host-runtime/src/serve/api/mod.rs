@@ -23,7 +23,6 @@ use axum::routing::{any, get, post};
 use hmac::{Hmac, Mac};
 use serde::de::DeserializeOwned;
 use sha2::Sha256;
-use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 use super::error::ApiError;
@@ -106,13 +105,27 @@ pub fn router(state: Shared) -> Router {
         .merge(webhooks)
         .merge(open)
         .method_not_allowed_fallback(method_not_allowed);
-    if let Some(pkg) = &state.config.pkg {
-        app = app.nest_service("/pkg", ServeDir::new(pkg));
-    }
-    if let Some(www) = &state.config.www {
-        app = app.fallback_service(ServeDir::new(www));
-    }
+    app = app.fallback(static_files);
     app.layer(TraceLayer::new_for_http()).with_state(state)
+}
+
+/// Pages and the package, from the snapshot taken at start (GET and HEAD).
+async fn static_files(State(state): State<Shared>, req: Request) -> Response {
+    use axum::response::IntoResponse;
+    if req.method() != axum::http::Method::GET && req.method() != axum::http::Method::HEAD {
+        return method_not_allowed(req).await;
+    }
+    if req.uri().path() == "/favicon.ico" {
+        // Browsers ask for it unprompted; the pages link the SVG icon.
+        return axum::response::Redirect::permanent("/favicon.svg").into_response();
+    }
+    // The first request for a large file compresses it: off the async workers.
+    let (parts, _) = req.into_parts();
+    let req = Request::from_parts(parts, Body::empty());
+    match tokio::task::spawn_blocking(move || state.site.respond(&req)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::Internal("serving a static file failed".into()).into_response(),
+    }
 }
 
 async fn not_found(req: Request) -> ApiError {
