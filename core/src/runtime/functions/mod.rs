@@ -10,6 +10,7 @@
 mod address_fns;
 mod decision_fns;
 mod implicit;
+mod inspect_fns;
 mod model_fns;
 mod payment_fns;
 mod reference;
@@ -67,6 +68,7 @@ pub(crate) fn register(engine: &mut Engine, models: &Models, tables: &Tables) {
     model_fns::register(engine, models);
     table_fns::register(engine, tables);
     view_fns::register(engine);
+    inspect_fns::register(engine);
     decision_fns::register(engine);
     time_fns::register(engine);
     payment_fns::register(engine);

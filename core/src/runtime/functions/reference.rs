@@ -8,6 +8,7 @@ use serde_json::Value;
 /// Sections in the order the reference presents them.
 const ORDER: &[&str] = &[
     "Reading inputs",
+    "Inspecting values",
     "Building decisions",
     "Payments",
     "Addresses",
@@ -66,7 +67,13 @@ pub fn reference_markdown() -> String {
          Generated from the functions registered in the ordex engine (`ordex docs -o docs/rules-reference.md`); a test fails when it is stale.\n\
          Times are RFC 3339 strings in UTC; there is no clock, use `ctx.now`. Inputs are read-only views: `x.field`, `x[i]`, `for y in x.list`, `\"k\" in x`.\n",
     );
-    for name in ORDER {
+    // Sections ORDER does not name come last, so none is ever left out.
+    let rest: Vec<&str> = sections
+        .keys()
+        .copied()
+        .filter(|k| !ORDER.contains(k))
+        .collect();
+    for name in ORDER.iter().copied().chain(rest) {
         let Some(mut fns) = sections.remove(name) else {
             continue;
         };
