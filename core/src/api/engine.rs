@@ -39,6 +39,14 @@ impl Engine {
         })
     }
 
+    /// Compiles a bundle and checks its calls statically (see
+    /// [`CompiledPack::compile_checked`]): for authoring tools and uploads.
+    pub fn from_bundle_checked(bundle: Bundle) -> Result<Self, BundleError> {
+        Ok(Self {
+            pack: CompiledPack::compile_checked(bundle)?,
+        })
+    }
+
     /// Reads, verifies and compiles a bundle document.
     pub fn from_bundle_json(text: &str) -> Result<Self, BundleError> {
         Self::from_bundle(Bundle::from_json(text)?)

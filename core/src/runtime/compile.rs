@@ -425,6 +425,47 @@ impl CompiledPack {
         })
     }
 
+    /// Compiles like [`Self::compile`], then checks every function call
+    /// statically (unknown functions, wrong argument counts, private library
+    /// functions, library name collisions) and fails on what it finds;
+    /// library functions nothing calls join the warnings. Authoring tools
+    /// and bundle uploads use this; runtimes that load an already checked
+    /// bundle use `compile`, which skips the cost.
+    pub fn compile_checked(bundle: Bundle) -> Result<Self, BundleError> {
+        let mut pack = Self::compile(bundle)?;
+        let findings = pack.check_calls();
+        if !findings.errors.is_empty() {
+            return Err(BundleError::Invalid {
+                diagnostics: findings.errors,
+            });
+        }
+        Arc::make_mut(&mut pack.warnings).extend(findings.warnings);
+        Ok(pack)
+    }
+
+    fn check_calls(&self) -> super::call_check::Findings {
+        let tests_prefix = format!("{}/", self.manifest.tests.trim_end_matches('/'));
+        let entry_files: Vec<&str> = self
+            .manifest
+            .entries
+            .values()
+            .map(|e| e.file.as_str())
+            .collect();
+        let files: Vec<super::call_check::RuleFile<'_>> = self
+            .bundle
+            .files
+            .iter()
+            .filter(|(p, _)| p.ends_with(".rhai") && !p.starts_with(&tests_prefix))
+            .map(|(path, source)| super::call_check::RuleFile {
+                path,
+                source,
+                module: (!entry_files.contains(&path.as_str())).then(|| module_name(path)),
+            })
+            .collect();
+        let registered = super::call_check::Known::from_engine(&self.engine);
+        super::call_check::check(&files, &registered)
+    }
+
     /// What compiling found that does not stop the pack from running
     /// (decision-table rows that overlap, never answer, or leave gaps).
     pub fn warnings(&self) -> &[Diagnostic] {

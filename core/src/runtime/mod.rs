@@ -7,12 +7,14 @@
 //! (`lib/common.rhai` → `common::value_tier(customer)`).
 
 mod bundle;
+mod call_check;
 pub(crate) mod compile;
 mod convert;
 mod error;
 mod functions;
 mod limits;
 mod manifest;
+mod rhai_calls;
 mod rhai_scan;
 mod subset;
 mod view;

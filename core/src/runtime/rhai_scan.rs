@@ -31,17 +31,19 @@ pub(crate) struct Scanned {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Tok {
+pub(super) enum Tok {
     Ident(String),
     Str(String),
     Open,
     Close,
     OpenParen,
-    Other,
+    /// Any other character outside strings and comments (punctuation,
+    /// digits, operators).
+    Other(char),
 }
 
 /// Tokens with their byte offsets (start, end).
-fn lex(src: &str) -> Vec<(Tok, usize, usize)> {
+pub(super) fn lex(src: &str) -> Vec<(Tok, usize, usize)> {
     let bytes = src.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -149,12 +151,9 @@ fn lex_code(
             _ => {
                 // Skip a whole UTF-8 character (non-ASCII appears in strings
                 // and comments only, but be safe anywhere).
-                let len = src
-                    .get(*i..)
-                    .and_then(|s| s.chars().next())
-                    .map_or(1, char::len_utf8);
-                *i += len;
-                out.push((Tok::Other, start, *i));
+                let ch = src.get(*i..).and_then(|s| s.chars().next());
+                *i += ch.map_or(1, char::len_utf8);
+                out.push((Tok::Other(ch.unwrap_or('?')), start, *i));
             }
         }
     }

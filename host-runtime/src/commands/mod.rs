@@ -23,7 +23,7 @@ use ordex_host::pack_dir;
 /// Loads and compiles a pack, printing diagnostics on failure.
 pub fn engine(pack: &Path) -> Result<Option<Engine>, Box<dyn std::error::Error>> {
     let bundle = pack_dir::load(pack)?;
-    match Engine::from_bundle(bundle.clone()) {
+    match Engine::from_bundle_checked(bundle.clone()) {
         Ok(e) => Ok(Some(e)),
         Err(err) => {
             for d in err.diagnostics() {

@@ -299,7 +299,7 @@ impl Bundles {
             ),
             // `--runtime native` is for comparison: rules run in the process.
             None => Evaluator::Native(Box::new(
-                Engine::from_bundle(bundle.clone()).map_err(|e| compile_errors(&e))?,
+                Engine::from_bundle_checked(bundle.clone()).map_err(|e| compile_errors(&e))?,
             )),
         })
     }
