@@ -33,3 +33,45 @@ fn every_exception_kind_has_at_least_three_triage_cases() {
         );
     }
 }
+
+/// A case's `set` writes values at paths after its patch, `null` included,
+/// which a merge patch cannot (there `null` removes the member); a path that
+/// cannot be followed fails the case with the step and the segment.
+#[test]
+fn test_cases_can_set_a_field_to_null() {
+    let source = "fn main(input, ctx) {\n  #{ has_note: \"note\" in input.order, null_note: is_null(input.order.note) }\n}\n";
+    let tests = r#"{"entry": "main", "now": "2026-11-27T10:00:00Z", "base": {"order": {"note": "ring twice"}},
+      "cases": [
+        {"name": "patch removes", "patch": {"order": {"note": null}}, "expect": {"has_note": false}},
+        {"name": "set keeps null", "set": [{"path": "order.note", "value": null}], "expect": {"has_note": true, "null_note": true}},
+        {"name": "bad path", "set": [{"path": "order.note.x", "value": 1}], "expect": {}}
+      ]}"#;
+    let mut bundle = common::generic_pack(source, "");
+    bundle
+        .files
+        .insert("tests/main.json".to_owned(), tests.to_owned());
+    let bundle =
+        ordex_core::runtime::Bundle::from_files(bundle.manifest.clone(), bundle.files.clone());
+    let engine = ordex_core::api::Engine::from_bundle(bundle).expect("compiles");
+    let outcomes = run_bundle_tests(&engine, None).expect("test file parses");
+    let by_name = |n: &str| outcomes.iter().find(|o| o.name == n).expect(n);
+    assert!(
+        by_name("patch removes").passed,
+        "{:?}",
+        by_name("patch removes")
+    );
+    assert!(
+        by_name("set keeps null").passed,
+        "{:?}",
+        by_name("set keeps null")
+    );
+    let bad = by_name("bad path");
+    assert!(!bad.passed);
+    assert!(
+        bad.mismatches
+            .iter()
+            .any(|m| m.contains("set[0]: `order.note` is text")),
+        "{:?}",
+        bad.mismatches
+    );
+}

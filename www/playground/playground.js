@@ -41,8 +41,11 @@ async function start() {
       try {
         const t = JSON.parse(text);
         for (const c of t.cases ?? []) {
-          const input = c.input ?? (t.base && c.patch ? merge(structuredClone(t.base), c.patch) : t.base);
-          if (input) samples.push({ entry: t.entry, name: c.name, input, context: c.context ?? t.context, now: c.now ?? t.now });
+          let input = c.input ?? (t.base && c.patch ? merge(structuredClone(t.base), c.patch) : structuredClone(t.base));
+          // `set` writes values (null included) after the patch; a case whose path cannot be followed is skipped.
+          try { for (const step of c.set ?? []) input = setPath(input ?? {}, step.path, step.value); } catch { continue; }
+          const context = t.context && c.context ? merge(structuredClone(t.context), c.context) : (c.context ?? t.context);
+          if (input) samples.push({ entry: t.entry, name: c.name, input, context, now: c.now ?? t.now });
         }
       } catch { /* not a test file */ }
     }
@@ -66,6 +69,26 @@ function merge(target, patch) {
     else out[k] = merge(out[k], v);
   }
   return out;
+}
+
+// A test case's `set` step: the value at a dotted path (or a list of
+// segments), creating objects on the way, as `ordex test` applies it.
+function setPath(doc, path, value) {
+  const segs = Array.isArray(path) ? path.map(String) : String(path).split(".");
+  let at = doc;
+  segs.forEach((seg, i) => {
+    const last = i === segs.length - 1;
+    if (Array.isArray(at)) {
+      const n = Number(seg);
+      if (!Number.isInteger(n) || n < 0 || n > at.length) throw new Error(`bad index ${seg}`);
+      if (last) at[n] = value;
+      else at = at[n] ??= {};
+    } else if (at && typeof at === "object") {
+      if (last) at[seg] = value;
+      else at = (at[seg] ??= {});
+    } else throw new Error(`cannot set ${seg}`);
+  });
+  return doc;
 }
 
 function showFile() {

@@ -36,6 +36,10 @@ pub struct TestCase {
     /// RFC 7386 merge patch applied to the file's base.
     #[serde(default)]
     pub patch: Option<Value>,
+    /// Values written at paths after the patch, `null` included:
+    /// `[{"path": "order.note", "value": null}]`.
+    #[serde(default)]
+    pub set: Vec<super::patch::SetStep>,
     /// Context patch applied to the file's context.
     #[serde(default)]
     pub context: Option<Value>,
@@ -95,6 +99,10 @@ impl TestCase {
                 return Err("the case has no `input` and the file no `base`".to_owned());
             }
         };
+        let mut input = input;
+        for (i, step) in self.set.iter().enumerate() {
+            super::patch::set_path(&mut input, step).map_err(|e| format!("set[{i}]: {e}"))?;
+        }
         let mut context = file.context.clone().unwrap_or(Value::Null);
         if let Some(p) = &self.context {
             merge_patch(&mut context, p);

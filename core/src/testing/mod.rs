@@ -10,5 +10,5 @@ mod subset_check;
 
 pub use case::{CaseOutcome, TestFile, TestFileError, run_bundle_tests, run_tests_with};
 pub use matcher::mismatches;
-pub use patch::merge_patch;
+pub use patch::{SetPath, SetStep, merge_patch, set_path};
 pub use subset_check::{SubsetComparison, compare_subset, compare_subset_with};
