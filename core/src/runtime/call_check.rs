@@ -298,7 +298,7 @@ fn resolve(
         .iter()
         .flat_map(|s| s.by_name.keys().map(String::as_str))
         .collect();
-    let hint = closest(&call.name, &names)
+    let hint = closest_name(&call.name, &names)
         .map(|n| format!("did you mean `{prefix}{n}`?"))
         .or_else(|| {
             Some("see docs/rules-reference.md for the functions rules can call".to_owned())
@@ -312,7 +312,7 @@ fn resolve(
 
 /// The candidate nearest to `name` by edit distance, if it is close enough
 /// to be a misspelling (at most a third of the name's length, at least 1).
-fn closest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn closest_name<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).max(1);
     candidates
         .iter()
@@ -350,7 +350,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
     d[a.len() * w + b.len()]
 }
 
-fn location(file: &str, source: &str, offset: usize) -> Location {
+pub(crate) fn location(file: &str, source: &str, offset: usize) -> Location {
     let offset = offset.min(source.len());
     let before = source.get(..offset).unwrap_or_default();
     let line_start = before.rfind('\n').map_or(0, |p| p + 1);
@@ -506,10 +506,10 @@ mod tests {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "ab"), 2);
         assert_eq!(
-            closest("mentionz", &["mentions", "money"]),
+            closest_name("mentionz", &["mentions", "money"]),
             Some("mentions")
         );
-        assert_eq!(closest("zzz", &["mentions"]), None);
+        assert_eq!(closest_name("zzz", &["mentions"]), None);
     }
 
     proptest::proptest! {

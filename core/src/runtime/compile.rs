@@ -463,7 +463,50 @@ impl CompiledPack {
             })
             .collect();
         let registered = super::call_check::Known::from_engine(&self.engine);
-        super::call_check::check(&files, &registered)
+        let mut findings = super::call_check::check(&files, &registered);
+        findings.errors.extend(self.check_input_fields());
+        findings
+    }
+
+    /// The fields each typed entry function reads from its input parameter,
+    /// against the input's schema.
+    fn check_input_fields(&self) -> Vec<Diagnostic> {
+        use crate::model::{SchemaDocument, json_schema};
+        let mut out = Vec::new();
+        for entry in self.entries.values() {
+            let doc = match entry.kind {
+                EntryKind::Checkout => SchemaDocument::CheckoutRequest,
+                EntryKind::Triage => SchemaDocument::ExceptionEvent,
+                EntryKind::Retry => SchemaDocument::RetryRequest,
+                _ => continue,
+            };
+            let Some(source) = self.bundle.files.get(&entry.file) else {
+                continue;
+            };
+            let Some(item) = super::rhai_scan::scan(source)
+                .functions
+                .into_iter()
+                .find(|f| f.name == entry.function)
+            else {
+                continue;
+            };
+            let Some(param) = super::rhai_calls::scan_calls(source)
+                .defs
+                .into_iter()
+                .find(|d| d.name == entry.function)
+                .and_then(|d| d.params.into_iter().next())
+            else {
+                continue;
+            };
+            out.extend(super::field_check::check_entry(
+                &entry.file,
+                source,
+                item.span,
+                &param,
+                &json_schema(doc),
+            ));
+        }
+        out
     }
 
     /// What compiling found that does not stop the pack from running

@@ -11,6 +11,7 @@ mod call_check;
 pub(crate) mod compile;
 mod convert;
 mod error;
+mod field_check;
 mod functions;
 mod limits;
 mod manifest;
