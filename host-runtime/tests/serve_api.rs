@@ -644,6 +644,24 @@ fn bundles_are_tested_before_activation_switch_atomically_and_roll_back() {
         "{body}"
     );
 
+    // A misspelt call on a path no test takes is rejected before any rule
+    // runs, with where it is and what was meant.
+    let mut misspelt = bundle.clone();
+    let triage = misspelt["files"]["triage.rhai"]
+        .as_str()
+        .expect("triage.rhai")
+        .replacen("common::value_tier(", "common::value_teir(", 1);
+    misspelt["files"]["triage.rhai"] = json!(triage);
+    let (status, body) = s.post("/v1/bundles", &rebundle(&misspelt).to_string());
+    assert_eq!(status, 422, "{body}");
+    let first = &body["detail"]["compile_errors"][0];
+    assert_eq!(first["code"], "unknown_function", "{body}");
+    assert_eq!(first["location"]["file"], "triage.rhai", "{body}");
+    assert_eq!(
+        first["hint"], "did you mean `common::value_tier`?",
+        "{body}"
+    );
+
     // A change that passes is activated, and the previous one can be restored.
     let mut better = bundle.clone();
     let triage = format!(

@@ -189,6 +189,9 @@ pub(crate) fn check(files: &[RuleFile<'_>], registered: &Known) -> Findings {
                     resolve(call, &[registered, &own], "", 1)
                 }
             };
+            if findings.errors.len() > super::static_check::MAX_ERRORS {
+                break;
+            }
             if let Some((code, message, hint)) = problem {
                 findings.errors.push(Diagnostic {
                     code: code.to_owned(),
@@ -313,7 +316,12 @@ fn resolve(
 /// The candidate nearest to `name` by edit distance, if it is close enough
 /// to be a misspelling (at most a third of the name's length, at least 1).
 pub(crate) fn closest_name<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
+    let len = name.chars().count();
+    if len > 64 {
+        // Not a misspelling of any function: and the distance is quadratic.
+        return None;
+    }
+    let limit = (len / 3).max(1);
     candidates
         .iter()
         .map(|c| (edit_distance(name, c), *c))

@@ -270,7 +270,7 @@ fn manifest_location(manifest: &str, entry: &str) -> Location {
     }
 }
 
-fn module_name(path: &str) -> String {
+pub(crate) fn module_name(path: &str) -> String {
     let stem = path.rsplit('/').next().unwrap_or(path);
     stem.trim_end_matches(".rhai").to_owned()
 }
@@ -433,80 +433,9 @@ impl CompiledPack {
     /// bundle use `compile`, which skips the cost.
     pub fn compile_checked(bundle: Bundle) -> Result<Self, BundleError> {
         let mut pack = Self::compile(bundle)?;
-        let findings = pack.check_calls();
-        if !findings.errors.is_empty() {
-            return Err(BundleError::Invalid {
-                diagnostics: findings.errors,
-            });
-        }
-        Arc::make_mut(&mut pack.warnings).extend(findings.warnings);
+        let warnings = super::static_check::static_check(&pack.bundle)?;
+        Arc::make_mut(&mut pack.warnings).extend(warnings);
         Ok(pack)
-    }
-
-    fn check_calls(&self) -> super::call_check::Findings {
-        let tests_prefix = format!("{}/", self.manifest.tests.trim_end_matches('/'));
-        let entry_files: Vec<&str> = self
-            .manifest
-            .entries
-            .values()
-            .map(|e| e.file.as_str())
-            .collect();
-        let files: Vec<super::call_check::RuleFile<'_>> = self
-            .bundle
-            .files
-            .iter()
-            .filter(|(p, _)| p.ends_with(".rhai") && !p.starts_with(&tests_prefix))
-            .map(|(path, source)| super::call_check::RuleFile {
-                path,
-                source,
-                module: (!entry_files.contains(&path.as_str())).then(|| module_name(path)),
-            })
-            .collect();
-        let registered = super::call_check::Known::from_engine(&self.engine);
-        let mut findings = super::call_check::check(&files, &registered);
-        findings.errors.extend(self.check_input_fields());
-        findings
-    }
-
-    /// The fields each typed entry function reads from its input parameter,
-    /// against the input's schema.
-    fn check_input_fields(&self) -> Vec<Diagnostic> {
-        use crate::model::{SchemaDocument, json_schema};
-        let mut out = Vec::new();
-        for entry in self.entries.values() {
-            let doc = match entry.kind {
-                EntryKind::Checkout => SchemaDocument::CheckoutRequest,
-                EntryKind::Triage => SchemaDocument::ExceptionEvent,
-                EntryKind::Retry => SchemaDocument::RetryRequest,
-                _ => continue,
-            };
-            let Some(source) = self.bundle.files.get(&entry.file) else {
-                continue;
-            };
-            let Some(item) = super::rhai_scan::scan(source)
-                .functions
-                .into_iter()
-                .find(|f| f.name == entry.function)
-            else {
-                continue;
-            };
-            let Some(param) = super::rhai_calls::scan_calls(source)
-                .defs
-                .into_iter()
-                .find(|d| d.name == entry.function)
-                .and_then(|d| d.params.into_iter().next())
-            else {
-                continue;
-            };
-            out.extend(super::field_check::check_entry(
-                &entry.file,
-                source,
-                item.span,
-                &param,
-                &json_schema(doc),
-            ));
-        }
-        out
     }
 
     /// What compiling found that does not stop the pack from running

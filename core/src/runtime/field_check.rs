@@ -13,8 +13,8 @@
 
 use serde_json::Value;
 
-use super::rhai_scan::{Tok, lex};
 use super::Diagnostic;
+use super::rhai_scan::{Tok, lex};
 
 /// A member chain read from a variable: its segments, each with the byte
 /// offset of its name.

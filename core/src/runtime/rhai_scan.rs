@@ -47,19 +47,25 @@ pub(super) fn lex(src: &str) -> Vec<(Tok, usize, usize)> {
     let bytes = src.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
-    lex_code(src, bytes, &mut i, &mut out, false);
+    lex_code(src, bytes, &mut i, &mut out, 0);
     out
 }
 
-/// Lexes code from `*i`; inside an interpolation (`nested`), stops after the
-/// `}` that closes it.
+/// Interpolations nested deeper than this are read as string text: the
+/// scanner runs on untrusted packs before any sandbox, so its recursion is
+/// bounded (Rhai's own parser refuses such nesting anyway).
+const MAX_NESTING: usize = 32;
+
+/// Lexes code from `*i`; inside an interpolation (`nesting` > 0), stops after
+/// the `}` that closes it.
 fn lex_code(
     src: &str,
     bytes: &[u8],
     i: &mut usize,
     out: &mut Vec<(Tok, usize, usize)>,
-    nested: bool,
+    nesting: usize,
 ) {
+    let nested = nesting > 0;
     let mut depth = 0usize;
     while *i < bytes.len() {
         let start = *i;
@@ -109,9 +115,12 @@ fn lex_code(
                 *i += 1;
                 let mut text = String::new();
                 while *i < bytes.len() && bytes[*i] != b'`' {
-                    if bytes[*i] == b'$' && bytes.get(*i + 1) == Some(&b'{') {
+                    if bytes[*i] == b'$'
+                        && bytes.get(*i + 1) == Some(&b'{')
+                        && nesting < MAX_NESTING
+                    {
                         *i += 2;
-                        lex_code(src, bytes, i, out, true);
+                        lex_code(src, bytes, i, out, nesting + 1);
                         continue;
                     }
                     if let Some(ch) = src.get(*i..).and_then(|s| s.chars().next()) {
@@ -321,6 +330,13 @@ mod tests {
         let s = scan(src);
         let kept = blank_spans(src, &[s.functions[0].span]);
         assert_eq!(kept, "\n\n\nfn b() { 2 }\n");
+    }
+
+    #[test]
+    fn deeply_nested_interpolations_do_not_exhaust_the_stack() {
+        let src = "`${".repeat(100_000);
+        let _ = scan(&src);
+        let _ = lex(&src);
     }
 
     #[test]

@@ -224,6 +224,20 @@ impl Bundles {
         ))
     }
 
+    /// Prepares an uploaded bundle: its source is checked statically first
+    /// (calls and input fields; text only, no rule code runs in this process,
+    /// see `ordex_core::runtime::static_check`), then as [`Self::prepare`].
+    /// Stored bundles passed this when they were uploaded and resume with
+    /// `prepare`.
+    pub fn prepare_upload(
+        &self,
+        bundle_json: &str,
+    ) -> Result<(ActiveBundle, TestSummary), BundlesError> {
+        let bundle = Bundle::from_json(bundle_json).map_err(|e| compile_errors(&e))?;
+        ordex_core::runtime::static_check(&bundle).map_err(|e| compile_errors(&e))?;
+        self.prepare(bundle_json)
+    }
+
     /// Cuts the checkout entry out of `bundle` (text only: no rule code runs
     /// in this process), loads it into the serving runtime and checks that it
     /// answers every checkout case exactly like the whole bundle.
@@ -299,7 +313,7 @@ impl Bundles {
             ),
             // `--runtime native` is for comparison: rules run in the process.
             None => Evaluator::Native(Box::new(
-                Engine::from_bundle_checked(bundle.clone()).map_err(|e| compile_errors(&e))?,
+                Engine::from_bundle(bundle.clone()).map_err(|e| compile_errors(&e))?,
             )),
         })
     }

@@ -116,7 +116,7 @@ pub fn prepare(config: ServeConfig) -> Result<Arc<AppState>, ServeError> {
         None => {
             let bundle = pack_dir::load(&config.pack)?;
             let json = bundle.to_json();
-            let (active, tests) = bundles.prepare(&json).map_err(rejected)?;
+            let (active, tests) = bundles.prepare_upload(&json).map_err(rejected)?;
             let id = active.id.clone();
             let now = clock::now();
             store

@@ -41,7 +41,7 @@ pub async fn upload(
     })?;
     let activate = q.activate.unwrap_or(true);
     blocking(move || {
-        let (prepared, tests) = state.bundles.prepare(&text)?;
+        let (prepared, tests) = state.bundles.prepare_upload(&text)?;
         let id = prepared.id.clone();
         let now = clock::now();
         state.store.write(|tx| {
