@@ -137,6 +137,10 @@ pub(crate) fn check(files: &[RuleFile<'_>], registered: &Known) -> Findings {
             own.add(&d.name, d.params.len(), signature_of(&d.name, &d.params));
         }
         for call in &calls.calls {
+            // Checked before the work: a suggestion costs a pass over every name.
+            if findings.errors.len() >= super::static_check::MAX_ERRORS {
+                break;
+            }
             let problem = match &call.form {
                 CallForm::Namespaced(ns) => {
                     let Some((_, public, private)) = libraries.get(ns.as_str()) else {
@@ -165,9 +169,13 @@ pub(crate) fn check(files: &[RuleFile<'_>], registered: &Known) -> Findings {
                     }
                     resolve(call, &[&own, registered], "", 0).map(|(code, message, hint)| {
                         // The most common slip: a library function called without its module.
-                        let home = libraries
-                            .iter()
-                            .find(|(_, (_, public, _))| public.arities(&call.name).is_some())
+                        let home = (code == "unknown_function")
+                            .then(|| {
+                                libraries
+                                    .iter()
+                                    .find(|(_, (_, public, _))| public.arities(&call.name).is_some())
+                            })
+                            .flatten()
                             .map(|(ns, _)| format!("`{ns}::{}` is in the library `{ns}`; call it with its module name", call.name));
                         (code, message, home.or(hint))
                     })
@@ -189,9 +197,6 @@ pub(crate) fn check(files: &[RuleFile<'_>], registered: &Known) -> Findings {
                     resolve(call, &[registered, &own], "", 1)
                 }
             };
-            if findings.errors.len() > super::static_check::MAX_ERRORS {
-                break;
-            }
             if let Some((code, message, hint)) = problem {
                 findings.errors.push(Diagnostic {
                     code: code.to_owned(),
@@ -506,6 +511,30 @@ mod tests {
             "{:?}",
             f.errors[0].hint
         );
+    }
+
+    #[test]
+    fn a_wrong_count_keeps_the_signatures_even_when_a_library_shares_the_name() {
+        let f = run(&[
+            ("lib/util.rhai", "fn money(a) { a }"),
+            (
+                "main.rhai",
+                "fn main(input, ctx) { money(1, 2, 3) + util::money(1) }",
+            ),
+        ]);
+        assert_eq!(codes(&f.errors), ["wrong_arity"]);
+        assert_eq!(
+            f.errors[0].hint.as_deref(),
+            Some("signatures: money(amount, currency)")
+        );
+    }
+
+    #[test]
+    fn findings_stop_at_the_cap() {
+        let many = "nope(); ".repeat(200);
+        let source = format!("fn main(input, ctx) {{ {many} }}");
+        let f = run(&[("main.rhai", &source)]);
+        assert_eq!(f.errors.len(), super::super::static_check::MAX_ERRORS);
     }
 
     #[test]

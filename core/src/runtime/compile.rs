@@ -425,9 +425,9 @@ impl CompiledPack {
         })
     }
 
-    /// Compiles like [`Self::compile`], then checks every function call
-    /// statically (unknown functions, wrong argument counts, private library
-    /// functions, library name collisions) and fails on what it finds;
+    /// Compiles like [`Self::compile`], then runs the static checks of
+    /// [`super::static_check`] (every call resolved, the input fields typed
+    /// entries read, library name collisions) and fails on what they find;
     /// library functions nothing calls join the warnings. Authoring tools
     /// and bundle uploads use this; runtimes that load an already checked
     /// bundle use `compile`, which skips the cost.

@@ -191,9 +191,18 @@ impl Bundles {
     /// there. A bundle that does not compile, runs past a budget, or fails a
     /// case is rejected with every diagnostic.
     pub fn prepare(&self, bundle_json: &str) -> Result<(ActiveBundle, TestSummary), BundlesError> {
-        let started = Instant::now();
         // Reading the document and its manifest runs no rule code.
         let bundle = Bundle::from_json(bundle_json).map_err(|e| compile_errors(&e))?;
+        self.prepare_bundle(bundle, bundle_json)
+    }
+
+    /// [`Self::prepare`] on a document already read (`bundle` is `bundle_json` parsed).
+    fn prepare_bundle(
+        &self,
+        bundle: Bundle,
+        bundle_json: &str,
+    ) -> Result<(ActiveBundle, TestSummary), BundlesError> {
+        let started = Instant::now();
         let manifest = bundle.parse_manifest().map_err(|e| compile_errors(&e))?;
         let evaluator = self.load(&bundle, bundle_json)?;
         let id = bundle.id.clone();
@@ -235,7 +244,7 @@ impl Bundles {
     ) -> Result<(ActiveBundle, TestSummary), BundlesError> {
         let bundle = Bundle::from_json(bundle_json).map_err(|e| compile_errors(&e))?;
         ordex_core::runtime::static_check(&bundle).map_err(|e| compile_errors(&e))?;
-        self.prepare(bundle_json)
+        self.prepare_bundle(bundle, bundle_json)
     }
 
     /// Cuts the checkout entry out of `bundle` (text only: no rule code runs
