@@ -51,7 +51,9 @@ fn a_path_that_is_neither_text_nor_an_array_is_a_located_rule_error() {
     .expect("compiles");
     let now = "2026-11-27T10:00:00Z".parse().expect("time");
     match engine.evaluate("main", json!({}), None, now) {
-        Err(EvalError::Runtime { message, location }) => {
+        Err(EvalError::Runtime {
+            message, location, ..
+        }) => {
             assert!(message.contains("the path must be"), "{message}");
             assert!(
                 matches!(location, Location::Source { line: 2, .. }),

@@ -75,3 +75,31 @@ fn test_cases_can_set_a_field_to_null() {
         bad.mismatches
     );
 }
+
+/// A case whose rule fails says which rule functions were running, so the
+/// author sees the caller's line too, not only the line that threw.
+#[test]
+fn a_failing_case_names_the_call_stack() {
+    let source =
+        "fn half(n) {\n  n / 0\n}\n\nfn main(input, ctx) {\n  #{ half: half(input.n) }\n}\n";
+    let tests = r#"{"entry": "main", "now": "2026-11-27T10:00:00Z",
+      "cases": [{"name": "divides", "input": {"n": 4}, "expect": {"half": 2}}]}"#;
+    let mut bundle = common::generic_pack(source, "");
+    bundle
+        .files
+        .insert("tests/main.json".to_owned(), tests.to_owned());
+    let bundle =
+        ordex_core::runtime::Bundle::from_files(bundle.manifest.clone(), bundle.files.clone());
+    let engine = ordex_core::api::Engine::from_bundle(bundle).expect("compiles");
+    let outcomes = run_bundle_tests(&engine, None).expect("test file parses");
+    let [case] = outcomes.as_slice() else {
+        panic!("{outcomes:?}");
+    };
+    assert!(!case.passed);
+    let message = case.mismatches.join("\n");
+    assert!(
+        message.contains("in half (main.rhai:2:")
+            && message.contains("called from main (main.rhai:6:"),
+        "{message}"
+    );
+}

@@ -23,7 +23,9 @@ fn an_endless_loop_stops_with_limit_exceeded() {
         .evaluate("main", json!({}), None, now())
         .expect_err("must stop");
     match err {
-        EvalError::LimitExceeded { limit, location } => {
+        EvalError::LimitExceeded {
+            limit, location, ..
+        } => {
             assert_eq!(limit, "max_operations");
             // Rhai gives no position for this limit: the entry function is named instead.
             assert!(

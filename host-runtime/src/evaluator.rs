@@ -55,6 +55,7 @@ impl Evaluator {
                         message: e.to_string(),
                         location: None,
                         hint: None,
+                        stack: Vec::new(),
                     });
                     (serde_json::to_string(&a).unwrap_or_default(), None)
                 }
@@ -71,6 +72,7 @@ impl Evaluator {
                 message: format!("unreadable answer: {e}"),
                 location: None,
                 hint: None,
+                stack: Vec::new(),
             })
         })
     }

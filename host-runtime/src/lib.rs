@@ -11,5 +11,6 @@ pub mod render;
 pub mod serve;
 pub mod simulate;
 pub mod subset;
+pub mod trace_tree;
 pub mod train;
 pub mod wasm_host;

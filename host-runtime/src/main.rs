@@ -207,6 +207,12 @@ enum Command {
         /// Report fuel (Wasm instructions) and time per call on standard error.
         #[arg(long)]
         stats: bool,
+        /// Record what the rules did: the answer gains a `trace` member (each
+        /// function called with its arguments and result, each table row
+        /// matched, each rule fired), and the trace is drawn as a tree on
+        /// standard error.
+        #[arg(long)]
+        trace: bool,
         #[command(flatten)]
         runtime: RuntimeArgs,
     },
@@ -276,6 +282,7 @@ fn main() -> ExitCode {
             context,
             ndjson,
             stats,
+            trace,
             runtime,
         } => commands::eval::run(
             &commands::eval::EvalArgs {
@@ -285,6 +292,7 @@ fn main() -> ExitCode {
                 context: context.as_deref(),
                 ndjson,
                 stats,
+                trace,
             },
             &runtime,
         ),

@@ -60,6 +60,22 @@ test("a Date and its RFC 3339 text give the same decision, equal to evaluateJson
   assert.deepEqual(JSON.parse(text), a);
 });
 
+test("evaluateJson with trace: true adds the trace of the rules beside the same answer", () => {
+  const engine = Engine.fromBundle(bundle);
+  const call = { entry: "triage", now: NOW, input: example("payment_declined") };
+  const plain = JSON.parse(engine.evaluateJson(JSON.stringify(call)));
+  const traced = JSON.parse(engine.evaluateJson(JSON.stringify({ ...call, trace: true })));
+  assert.equal(plain.trace, undefined);
+  assert.deepEqual(traced.ok, plain.ok);
+  const [entry] = traced.trace.steps;
+  assert.equal(entry.step, "call");
+  assert.equal(entry.function, "triage");
+  const called = entry.steps.filter((s) => s.step === "call").map((s) => s.function);
+  assert.ok(called.includes("payment_declined"), called.join(", "));
+  const bad = JSON.parse(engine.evaluateJson(JSON.stringify({ ...call, trace: "yes" })));
+  assert.equal(bad.errors[0].code, "input_invalid");
+});
+
 test("bad input throws OrdexInputError naming the JSON path", () => {
   const engine = Engine.fromBundle(bundle);
   const event = example("payment_declined");
@@ -88,6 +104,7 @@ test("a rule that fails throws OrdexRuleError at file:line:col; an endless loop 
     assert.ok(e instanceof OrdexRuleError);
     assert.equal(e.location.file, "retry.rhai");
     assert.equal(e.location.line, 2);
+    assert.deepEqual(e.ruleStack.map((f) => f.function), ["retry"]);
     return true;
   });
   assert.throws(() => engine.checkout(example("checkout_request"), NOW), OrdexLimitError);

@@ -549,6 +549,11 @@ pub fn corpus(seed: u64, n: usize) -> Corpus {
         if !context.is_null() {
             call["context"] = context;
         }
+        // Every 50th call asks for a trace (by index, so the seeded inputs
+        // stay as they were): the trace must be identical in every runtime too.
+        if i % 50 == 7 || i % 50 == 26 {
+            call["trace"] = json!(true);
+        }
         calls.push(if rng.random_bool(0.005) {
             format!("{}{{", call)
         } else {
@@ -651,6 +656,20 @@ mod tests {
             answers.iter().any(|a| a.contains("carrier.incident")),
             "a carrier incident notice"
         );
+    }
+
+    #[test]
+    fn some_calls_ask_for_a_trace_of_triage_and_retry() {
+        let c = corpus(20_261_127, 1_000);
+        let traced: Vec<Value> = c
+            .calls
+            .iter()
+            .filter_map(|t| serde_json::from_str::<Value>(t).ok())
+            .filter(|v| v["trace"] == json!(true))
+            .collect();
+        assert!(traced.len() >= 35, "{}", traced.len());
+        assert!(traced.iter().any(|v| v["entry"] == "triage"));
+        assert!(traced.iter().any(|v| v["entry"] == "retry"));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::InputError;
-use crate::runtime::{BundleError, EvalError, Location, Warning};
+use crate::runtime::{BundleError, EvalError, Location, StackFrame, Warning};
 
 /// One error in an answer: a stable code, a message, and where.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,6 +16,10 @@ pub struct ErrorInfo {
     /// How to fix it, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// For a rule that failed: the functions that were running, innermost
+    /// first, each with the line it was on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stack: Vec<StackFrame>,
 }
 
 /// The answer of a `_json` call: success with the value, or failure with
@@ -56,6 +60,7 @@ impl From<InputError> for ErrorInfo {
             message: e.to_string(),
             location: e.path().map(|p| Location::Input { path: p.to_owned() }),
             hint: None,
+            stack: Vec::new(),
         }
     }
 }
@@ -73,6 +78,7 @@ impl From<EvalError> for ErrorInfo {
             message: e.to_string(),
             location: e.location().cloned(),
             hint,
+            stack: e.stack().to_vec(),
         }
     }
 }
@@ -87,6 +93,7 @@ impl ErrorInfo {
                 message: d.message,
                 location: d.location,
                 hint: d.hint,
+                stack: Vec::new(),
             })
             .collect()
     }

@@ -10,7 +10,7 @@ use crate::decision::{
 };
 use crate::model::{CheckoutRequest, ExceptionEvent, RetryRequest, TriageContext};
 use crate::runtime::{
-    Bundle, BundleError, CompiledPack, EntryKind, EvalError, Location, View, Warning,
+    Bundle, BundleError, CompiledPack, EntryKind, EvalError, Location, TraceSlot, View, Warning,
     json_to_dynamic,
 };
 use rhai::Dynamic;
@@ -29,6 +29,8 @@ pub struct Evaluated<T> {
 #[derive(Debug, Clone)]
 pub struct Engine {
     pack: CompiledPack,
+    /// Set on an engine from [`Engine::traced`]: its calls record a trace.
+    trace: Option<TraceSlot>,
 }
 
 impl Engine {
@@ -36,6 +38,7 @@ impl Engine {
     pub fn from_bundle(bundle: Bundle) -> Result<Self, BundleError> {
         Ok(Self {
             pack: CompiledPack::compile(bundle)?,
+            trace: None,
         })
     }
 
@@ -44,12 +47,29 @@ impl Engine {
     pub fn from_bundle_checked(bundle: Bundle) -> Result<Self, BundleError> {
         Ok(Self {
             pack: CompiledPack::compile_checked(bundle)?,
+            trace: None,
         })
     }
 
     /// Reads, verifies and compiles a bundle document.
     pub fn from_bundle_json(text: &str) -> Result<Self, BundleError> {
         Self::from_bundle(Bundle::from_json(text)?)
+    }
+
+    /// This engine, tracing: its calls give the same answers and record
+    /// what the rules did into the returned slot (take it after the call;
+    /// it holds the trace of a failed call too). Traced calls run on a
+    /// second engine the pack builds on first use, so untraced calls pay
+    /// nothing for tracing.
+    pub fn traced(&self) -> (Self, TraceSlot) {
+        let slot = TraceSlot::default();
+        (
+            Self {
+                pack: self.pack.clone(),
+                trace: Some(slot.clone()),
+            },
+            slot,
+        )
     }
 
     /// The bundle's content id; recorded in every decision.
@@ -92,7 +112,9 @@ impl Engine {
         ctx: Dynamic,
     ) -> Result<(T, Vec<Warning>), EvalError> {
         let input = Dynamic::from(View::new(Arc::new(input)));
-        let (raw, warnings) = self.pack.call_values(entry, kind, (input, ctx))?;
+        let (raw, warnings) =
+            self.pack
+                .call_values_traced(entry, kind, (input, ctx), self.trace.as_ref())?;
         let out = serde_path_to_error::deserialize::<_, T>(&raw).map_err(|e| {
             self.bad_return(entry, contract, e.path().to_string(), e.inner().to_string())
         })?;
@@ -309,9 +331,12 @@ impl Engine {
     ) -> Result<Evaluated<Value>, EvalError> {
         let ctx = self.ctx(entry, now, context);
         let input = Dynamic::from(View::new(Arc::new(input)));
-        let (value, warnings) = self
-            .pack
-            .call_values(entry, EntryKind::Generic, (input, ctx))?;
+        let (value, warnings) = self.pack.call_values_traced(
+            entry,
+            EntryKind::Generic,
+            (input, ctx),
+            self.trace.as_ref(),
+        )?;
         Ok(Evaluated { value, warnings })
     }
 }

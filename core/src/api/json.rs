@@ -8,6 +8,11 @@
 //! - `evaluate`: `{"entry": "…", "now": "…", "input": <any>, "context": <any>?}`
 //!
 //! Error locations in inputs are paths from the envelope (`input.order.lines[0].quantity`).
+//!
+//! Any envelope may add `"trace": true`: the answer is the same, with a
+//! `trace` member beside it recording what the rules did (each function
+//! called with its arguments and return value, each table row matched, each
+//! rule fired), for a failed call too. See [`crate::runtime::Trace`].
 
 use serde::Serialize;
 use serde_json::Value;
@@ -19,9 +24,9 @@ use super::input::{
 use super::{Answer, Engine, ErrorInfo, InputError};
 use crate::decision::{CheckoutDecision, RetryPlan, TriageDecision};
 use crate::model::{CheckoutRequest, RetryRequest, TriageContext};
-use crate::runtime::{EntryKind, EvalError};
+use crate::runtime::{EntryKind, EvalError, Trace};
 
-const ENVELOPE_KEYS: [&str; 4] = ["entry", "now", "input", "context"];
+const ENVELOPE_KEYS: [&str; 5] = ["entry", "now", "input", "context", "trace"];
 
 fn envelope(call: &Value) -> Result<&serde_json::Map<String, Value>, InputError> {
     let object = call.as_object().ok_or_else(|| InputError::Invalid {
@@ -32,7 +37,7 @@ fn envelope(call: &Value) -> Result<&serde_json::Map<String, Value>, InputError>
         return Err(InputError::Invalid {
             path: extra.clone(),
             message: format!(
-                "unknown member `{extra}`; a call has `now`, `input` and optionally `context` (and `entry` for evaluate)"
+                "unknown member `{extra}`; a call has `now`, `input` and optionally `context` and `trace` (and `entry` for evaluate)"
             ),
         });
     }
@@ -175,14 +180,57 @@ fn parse_call(engine: &Engine, text: &str) -> Result<Value, InputError> {
     parse_json(text, "$", &engine.pack().manifest().limits)
 }
 
+/// Whether the envelope asks for a trace (`"trace": true`); anything but a
+/// boolean there is an input error.
+fn trace_requested(call: &Value) -> Result<bool, InputError> {
+    match call.get("trace") {
+        None | Some(Value::Bool(false)) => Ok(false),
+        Some(Value::Bool(true)) => Ok(true),
+        Some(_) => Err(InputError::Invalid {
+            path: "trace".to_owned(),
+            message: "expected true or false".to_owned(),
+        }),
+    }
+}
+
+/// The answer as JSON text with the trace beside it.
+fn traced_string<T: Serialize>(answer: &Answer<T>, trace: Trace) -> String {
+    let mut value = match serde_json::to_value(answer) {
+        Ok(v) => v,
+        Err(_) => return answer_string(answer),
+    };
+    if let Value::Object(map) = &mut value {
+        map.insert(
+            "trace".to_owned(),
+            serde_json::to_value(trace).unwrap_or(Value::Null),
+        );
+    }
+    value.to_string()
+}
+
+/// Runs `inner` on the parsed call, traced when the call asks for it.
+fn answer_call<T: Serialize>(
+    engine: &Engine,
+    call: &str,
+    inner: impl Fn(&Engine, &Value) -> Answer<T>,
+) -> String {
+    let parsed = parse_call(engine, call).and_then(|v| Ok((trace_requested(&v)?, v)));
+    match parsed {
+        Ok((false, v)) => answer_string(&inner(engine, &v)),
+        Ok((true, v)) => {
+            let (traced, slot) = engine.traced();
+            let answer = inner(&traced, &v);
+            traced_string(&answer, slot.take().unwrap_or_default())
+        }
+        Err(e) => answer_string(&Answer::<()>::fail(ErrorInfo::from(e))),
+    }
+}
+
 macro_rules! json_str {
     ($(#[$doc:meta])* $name:ident, $inner:ident) => {
         $(#[$doc])*
         pub fn $name(engine: &Engine, call: &str) -> String {
-            match parse_call(engine, call) {
-                Ok(v) => answer_string(&$inner(engine, &v)),
-                Err(e) => answer_string(&Answer::<()>::fail(ErrorInfo::from(e))),
-            }
+            answer_call(engine, call, $inner)
         }
     };
 }

@@ -1,5 +1,5 @@
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rhai::{
     AST, CallFnOptions, Dynamic, Engine, EvalAltResult, Module, OptimizationLevel, ParseError,
@@ -38,6 +38,13 @@ pub struct CompiledPack {
     params: Arc<Value>,
     bundle: Arc<Bundle>,
     warnings: Arc<Vec<Diagnostic>>,
+    /// What a second, tracing engine is built from on first use: the
+    /// libraries (already evaluated, shared, not compiled again), the
+    /// models and the tables.
+    libraries: Arc<Vec<(String, rhai::Shared<Module>)>>,
+    models: functions::Models,
+    tables: functions::Tables,
+    tracing_engine: Arc<OnceLock<Arc<Engine>>>,
 }
 
 pub(crate) fn build_engine(
@@ -303,6 +310,7 @@ impl CompiledPack {
         let mut warnings = Vec::new();
         let tables = load_tables(&manifest, &bundle, &mut diagnostics, &mut warnings);
         let mut engine = build_engine(&manifest.limits, &models, &tables);
+        let mut libraries = Vec::new();
         let tests_prefix = format!("{}/", manifest.tests.trim_end_matches('/'));
         let entry_files: Vec<&str> = manifest.entries.values().map(|e| e.file.as_str()).collect();
         let rule_files: Vec<(&String, &String)> = bundle
@@ -328,7 +336,9 @@ impl CompiledPack {
                         match Module::eval_ast_as_new(Scope::new(), &ast, &engine) {
                             Ok(mut module) => {
                                 module.set_id(path.as_str());
-                                engine.register_static_module(module_name(path), module.into());
+                                let module: rhai::Shared<Module> = module.into();
+                                engine.register_static_module(module_name(path), module.clone());
+                                libraries.push((module_name(path), module));
                                 progress = true;
                             }
                             Err(e) => diagnostics.push(runtime_diagnostic(path, &e)),
@@ -422,6 +432,23 @@ impl CompiledPack {
             params: Arc::new(params),
             bundle: Arc::new(bundle),
             warnings: Arc::new(warnings),
+            libraries: Arc::new(libraries),
+            models,
+            tables,
+            tracing_engine: Arc::default(),
+        })
+    }
+
+    /// The engine traced calls run on: built on the first one, shared by
+    /// clones of this pack.
+    fn tracing_engine(&self) -> &Engine {
+        self.tracing_engine.get_or_init(|| {
+            let mut engine = build_engine(&self.manifest.limits, &self.models, &self.tables);
+            for (name, module) in self.libraries.iter() {
+                engine.register_static_module(name.as_str(), module.clone());
+            }
+            super::trace::install(&mut engine);
+            Arc::new(engine)
         })
     }
 
@@ -498,6 +525,19 @@ impl CompiledPack {
         expected: EntryKind,
         args: (Dynamic, Dynamic),
     ) -> Result<(Value, Vec<Warning>), EvalError> {
+        self.call_values_traced(name, expected, args, None)
+    }
+
+    /// Like [`CompiledPack::call_values`]; with `trace`, the call runs on the
+    /// tracing engine and records into it (see [`super::Trace`]). The trace
+    /// is there whether the call succeeds or fails.
+    pub(crate) fn call_values_traced(
+        &self,
+        name: &str,
+        expected: EntryKind,
+        args: (Dynamic, Dynamic),
+        trace: Option<&super::TraceSlot>,
+    ) -> Result<(Value, Vec<Warning>), EvalError> {
         let entry = self
             .entries
             .get(name)
@@ -506,13 +546,27 @@ impl CompiledPack {
                 entry: name.to_owned(),
                 expected: kind_name(expected),
             })?;
-        let sink = WarningSink::default();
+        let (sink, engine) = match trace {
+            Some(slot) => {
+                slot.start(&entry.file);
+                (WarningSink::traced(slot.clone()), self.tracing_engine())
+            }
+            None => (WarningSink::default(), &*self.engine),
+        };
         let options = CallFnOptions::new().with_tag(Dynamic::from(sink.clone()));
         let mut scope = Scope::new();
-        let result = self
-            .engine
+        let result = engine
             .call_fn_with_options::<Dynamic>(options, &mut scope, &entry.ast, &entry.function, args)
-            .map_err(|e| runtime_error(&entry.file, entry.line, &e))?;
+            .map_err(|e| {
+                super::rhai_error::eval_error(
+                    &e,
+                    &super::rhai_error::Origin {
+                        function: &entry.function,
+                        file: &entry.file,
+                        line: entry.line,
+                    },
+                )
+            })?;
         let value = to_json(&result).map_err(|(path, message)| {
             EvalError::BadReturn(Box::new(super::BadReturn {
                 function: entry.function.clone(),
@@ -539,64 +593,16 @@ pub(crate) fn kind_name(kind: EntryKind) -> &'static str {
     }
 }
 
-/// Unwraps nested call errors to the innermost one and the file it is in.
-fn innermost<'a>(err: &'a EvalAltResult, file: &'a str) -> (&'a EvalAltResult, &'a str) {
-    let (mut e, mut source) = (err, file);
-    loop {
-        match e {
-            EvalAltResult::ErrorInFunctionCall(_, src, inner, _) => {
-                if !src.is_empty() {
-                    source = src.as_str();
-                }
-                e = inner;
-            }
-            EvalAltResult::ErrorInModule(_, inner, _) => e = inner,
-            _ => return (e, source),
-        }
-    }
-}
-
-/// `fallback_line` is used when Rhai reports no position, which it does for
-/// the operations limit: the entry function's definition is then the best
-/// place to point at.
-fn runtime_error(file: &str, fallback_line: usize, err: &EvalAltResult) -> EvalError {
-    let (inner, source) = innermost(err, file);
-    let location = if inner.position().is_none() && source == file {
-        Location::Source {
-            file: file.to_owned(),
-            line: fallback_line,
-            col: 1,
-        }
-    } else {
-        source_location(source, inner.position())
-    };
-    let limit = match inner {
-        EvalAltResult::ErrorTooManyOperations(_) => Some("max_operations"),
-        EvalAltResult::ErrorStackOverflow(_) => Some("max_call_levels"),
-        EvalAltResult::ErrorTooManyVariables(_) => Some("max_variables"),
-        EvalAltResult::ErrorTooManyModules(_) => Some("max_modules"),
-        EvalAltResult::ErrorDataTooLarge(what, _) => Some(match what.as_str() {
-            w if w.contains("string") => "max_string_size",
-            w if w.contains("array") => "max_array_size",
-            w if w.contains("map") => "max_map_size",
-            _ => "max_data_size",
-        }),
-        _ => None,
-    };
-    match limit {
-        Some(limit) => EvalError::LimitExceeded {
-            limit: limit.to_owned(),
-            location,
-        },
-        None => EvalError::Runtime {
-            message: inner.to_string(),
-            location,
-        },
-    }
-}
-
 fn runtime_diagnostic(file: &str, err: &EvalAltResult) -> Diagnostic {
-    let e = runtime_error(file, 1, err);
+    let name = module_name(file);
+    let e = super::rhai_error::eval_error(
+        err,
+        &super::rhai_error::Origin {
+            function: &name,
+            file,
+            line: 1,
+        },
+    );
     Diagnostic {
         code: e.code().to_owned(),
         message: e.to_string(),

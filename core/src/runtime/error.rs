@@ -147,6 +147,8 @@ pub enum EvalError {
         limit: String,
         /// Where the rule was when it hit the limit.
         location: Location,
+        /// The rule functions that were running, innermost first.
+        stack: Vec<StackFrame>,
     },
     /// The rule failed at run time (type error, unknown function, thrown error).
     #[error("{location}: {message}")]
@@ -155,10 +157,30 @@ pub enum EvalError {
         message: String,
         /// Where.
         location: Location,
+        /// The rule functions that were running, innermost first: the
+        /// failing function, then each caller up to the entry point.
+        stack: Vec<StackFrame>,
     },
     /// The rule returned something that is not a valid decision.
     #[error("{0}")]
     BadReturn(Box<BadReturn>),
+}
+
+/// One function that was running when a rule failed: its name as a rule
+/// author writes it (`zen::div` for a library function) and where it was,
+/// the failing line for the innermost frame and the call for the others.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StackFrame {
+    /// Function name, module-qualified for library functions.
+    pub function: String,
+    /// File, line and column in that function.
+    pub location: Location,
+}
+
+impl std::fmt::Display for StackFrame {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.function, self.location)
+    }
 }
 
 /// Details of [`EvalError::BadReturn`] (boxed: errors travel in `Result`s on
@@ -198,5 +220,35 @@ impl EvalError {
             Self::LimitExceeded { location, .. } | Self::Runtime { location, .. } => Some(location),
             Self::BadReturn(b) => Some(&b.location),
         }
+    }
+
+    /// The functions that were running, innermost first (empty when the
+    /// failure was not inside a rule).
+    pub fn stack(&self) -> &[StackFrame] {
+        match self {
+            Self::LimitExceeded { stack, .. } | Self::Runtime { stack, .. } => stack,
+            Self::UnknownEntry { .. } | Self::BadReturn(_) => &[],
+        }
+    }
+
+    /// The error with its call stack, one frame per line, as the CLI and
+    /// logs print it:
+    ///
+    /// ```text
+    /// lib/zen.rhai:29:58: the rule threw: Compare: unsupported type
+    ///   in zen::compare (lib/zen.rhai:29:58)
+    ///   called from grade (rules.rhai:12:14)
+    /// ```
+    pub fn with_stack(&self) -> String {
+        let mut out = self.to_string();
+        for (i, frame) in self.stack().iter().enumerate() {
+            out.push_str(if i == 0 {
+                "\n  in "
+            } else {
+                "\n  called from "
+            });
+            out.push_str(&frame.to_string());
+        }
+        out
     }
 }

@@ -3,6 +3,7 @@ use std::sync::{Arc, Mutex};
 use serde::{Deserialize, Serialize};
 
 use super::Location;
+use super::trace::{TraceRecorder, TraceSlot};
 
 /// Something worth knowing that did not stop the evaluation (an unknown
 /// decline code, a rule's own `warn(...)`).
@@ -18,13 +19,33 @@ pub struct Warning {
 }
 
 /// Per-evaluation collector that native functions reach through the Rhai
-/// call tag. The mutex is for the `Sync` bound only; one evaluation is one thread.
+/// call tag: the warnings, and the trace when the call is traced. The mutex
+/// is for the `Sync` bound only; one evaluation is one thread.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct WarningSink(Arc<Mutex<Vec<Warning>>>);
+pub(crate) struct WarningSink {
+    warnings: Arc<Mutex<Vec<Warning>>>,
+    trace: Option<TraceSlot>,
+}
 
 impl WarningSink {
+    /// A collector for a traced call, recording into `slot`.
+    pub(crate) fn traced(slot: TraceSlot) -> Self {
+        Self {
+            warnings: Arc::default(),
+            trace: Some(slot),
+        }
+    }
+
+    /// Runs `f` on the trace recorder when the call is traced; nothing
+    /// otherwise (the common case costs one branch).
+    pub(crate) fn trace(&self, f: impl FnOnce(&mut TraceRecorder)) {
+        if let Some(slot) = &self.trace {
+            slot.with(f);
+        }
+    }
+
     pub(crate) fn push(&self, warning: Warning) {
-        if let Ok(mut w) = self.0.lock() {
+        if let Ok(mut w) = self.warnings.lock() {
             // Bounded: a rule warning in a loop must not grow memory without limit.
             if w.len() < 100 && !w.contains(&warning) {
                 w.push(warning);
@@ -33,7 +54,7 @@ impl WarningSink {
     }
 
     pub(crate) fn take(&self) -> Vec<Warning> {
-        self.0
+        self.warnings
             .lock()
             .map(|mut w| std::mem::take(&mut *w))
             .unwrap_or_default()

@@ -138,11 +138,14 @@ impl TestCase {
                 out.push("expected an error, but the call succeeded".to_owned())
             }
             (Answer::Failure { errors, .. }, None) => {
-                out.extend(
-                    errors
-                        .iter()
-                        .map(|e| format!("unexpected error {}: {}", e.code, e.message)),
-                );
+                out.extend(errors.iter().map(|e| {
+                    format!(
+                        "unexpected error {}: {}{}",
+                        e.code,
+                        e.message,
+                        stack_text(e)
+                    )
+                }));
             }
             (Answer::Failure { errors, .. }, Some(expect)) => {
                 let first = errors
@@ -161,6 +164,22 @@ impl TestCase {
         }
         out
     }
+}
+
+/// A failed rule's call stack on one line (` — in f (file:line:col), called
+/// from g (…)`), empty when the error has none.
+fn stack_text(error: &crate::api::ErrorInfo) -> String {
+    error
+        .stack
+        .iter()
+        .enumerate()
+        .map(|(i, frame)| {
+            format!(
+                "{}{frame}",
+                if i == 0 { " — in " } else { ", called from " }
+            )
+        })
+        .collect()
 }
 
 /// Reads and runs every test file of the engine's bundle natively. `filter`

@@ -26,6 +26,8 @@ pub struct EvalArgs<'a> {
     pub ndjson: bool,
     /// Report cost per call.
     pub stats: bool,
+    /// Ask for a decision trace.
+    pub trace: bool,
 }
 
 fn call(
@@ -41,6 +43,9 @@ fn call(
             let mut envelope = json!({"entry": args.entry, "now": args.now, "input": input});
             if let Some(c) = context {
                 envelope["context"] = c.clone();
+            }
+            if args.trace {
+                envelope["trace"] = Value::Bool(true);
             }
             let (answer, stats) = eval.evaluate_str(&envelope.to_string());
             if args.stats {
@@ -105,6 +110,11 @@ pub fn run(args: &EvalArgs, runtime: &RuntimeArgs) -> Result<ExitCode, Box<dyn s
         let mut text = String::new();
         stdin.lock().read_to_string(&mut text)?;
         let answer = call(&eval, args, &limits, context.as_ref(), &text, None);
+        if let Some(trace) = answer.get("trace") {
+            eprint!("{}", ordex_host::trace_tree::render(trace));
+        }
+        // A failed rule's stack, readable, beside the JSON answer.
+        eprint!("{}", ordex_host::trace_tree::error_stacks(&answer));
         writeln!(out, "{}", serde_json::to_string_pretty(&answer)?)?;
         return Ok(if answer.get("ok").is_some() {
             ExitCode::SUCCESS

@@ -275,6 +275,7 @@ impl Bundles {
                     message: "not run: the check's time budget is spent".into(),
                     location: None,
                     hint: None,
+                    stack: Vec::new(),
                 });
             }
             eval.evaluate(call)
@@ -347,6 +348,7 @@ impl Bundles {
                     message: "not run: the check's time budget is spent".into(),
                     location: None,
                     hint: None,
+                    stack: Vec::new(),
                 });
             }
             let answer = evaluator.evaluate(call);

@@ -104,6 +104,7 @@ fn info(code: &str, message: String) -> ErrorInfo {
         message,
         location: None,
         hint: None,
+        stack: Vec::new(),
     }
 }
 

@@ -13,19 +13,23 @@ use super::pipeline::Incoming;
 /// Longest event id.
 pub const MAX_ID_LEN: usize = 200;
 
-fn invalid(path: String, message: String) -> ErrorInfo {
-    ErrorInfo {
+/// Why intake refused an event (boxed: it travels in `Result`s).
+pub type Refusal = Box<ErrorInfo>;
+
+fn invalid(path: String, message: String) -> Refusal {
+    Box::new(ErrorInfo {
         code: "input_invalid".into(),
         message: format!("{path}: {message}"),
         location: Some(Location::Input { path }),
         hint: None,
-    }
+        stack: Vec::new(),
+    })
 }
 
 /// An event id is 1 to 200 visible ASCII characters (letters, digits and
 /// punctuation; no spaces or control characters), so it can be logged,
 /// put in a URL path and compared byte for byte.
-pub fn check_id(id: &str, path: &str) -> Result<(), ErrorInfo> {
+pub fn check_id(id: &str, path: &str) -> Result<(), Refusal> {
     let problem = if id.is_empty() {
         Some("must not be empty".to_owned())
     } else if id.len() > MAX_ID_LEN {
@@ -51,7 +55,7 @@ pub fn check_occurred_at(
     max_age: Duration,
     max_skew: Duration,
     path: &str,
-) -> Result<(), ErrorInfo> {
+) -> Result<(), Refusal> {
     let path = format!("{path}.occurred_at");
     if at > now + max_skew {
         return Err(invalid(
@@ -97,8 +101,8 @@ pub fn admit(
     source: &'static str,
     raw: Option<(String, &Value)>,
     window: TimeWindow,
-) -> Result<Incoming, ErrorInfo> {
-    let event = exception_event(&value, path)?;
+) -> Result<Incoming, Refusal> {
+    let event = exception_event(&value, path).map_err(|e| Box::new(ErrorInfo::from(e)))?;
     check_id(&event.id, path)?;
     check_occurred_at(
         event.occurred_at,

@@ -82,7 +82,7 @@ pub fn read_events(
     for (root, value) in docs {
         match admit(value, &root, "api", None, window) {
             Ok(incoming) => events.push(incoming),
-            Err(e) => errors.push(e),
+            Err(e) => errors.push(*e),
         }
     }
     if errors.is_empty() {

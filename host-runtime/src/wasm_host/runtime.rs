@@ -155,6 +155,7 @@ fn trap_answer(err: &wasmtime::Error, memory_denied: bool, limits: &HostLimits) 
         message,
         location: None,
         hint: Some(hint.to_owned()),
+        stack: Vec::new(),
     });
     serde_json::to_string(&answer).unwrap_or_default()
 }

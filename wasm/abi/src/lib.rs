@@ -35,6 +35,7 @@ fn failure(code: &str, message: String) -> String {
         message,
         location: None,
         hint: None,
+        stack: Vec::new(),
     }))
 }
 

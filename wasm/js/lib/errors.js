@@ -1,6 +1,8 @@
 // Failures of the ordex engine as Error subclasses. Every error carries the
 // first problem's `code`, `location` ({file, line, col} for rules, {path}
-// for inputs) and `hint`, plus every problem in `errors` and the `warnings`
+// for inputs), `hint` and, for a rule that failed, `ruleStack` (the rule
+// functions that were running, innermost first; not `stack`, which is the
+// JavaScript one), plus every problem in `errors` and the `warnings`
 // gathered before the failure.
 
 /** Base class of every ordex failure. */
@@ -14,6 +16,7 @@ export class OrdexError extends Error {
     this.code = first.code;
     this.location = first.location ?? null;
     this.hint = first.hint ?? null;
+    this.ruleStack = first.stack ?? [];
     this.errors = errors;
     this.warnings = answer.warnings ?? [];
   }

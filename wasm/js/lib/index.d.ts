@@ -22,7 +22,38 @@ export interface ErrorInfo {
   message: string;
   location?: Location;
   hint?: string;
+  /** For a rule that failed: the rule functions that were running, innermost first. */
+  stack?: StackFrame[];
 }
+
+/** A rule function that was running when a rule failed, and where in it. */
+export interface StackFrame {
+  /** `module::function` for a library function. */
+  function: string;
+  location: Location;
+}
+
+/** What the rules did on the way to an answer (`"trace": true` in `evaluateJson`). */
+export interface Trace {
+  steps: TraceStep[];
+  /** Steps left out past the size limit. */
+  dropped?: number;
+}
+
+/** One step of a trace: a rule function's call, a table's answer, or a fired rule. */
+export type TraceStep =
+  | {
+      step: "call";
+      function: string;
+      location: Location;
+      called_at?: Location;
+      args?: unknown[];
+      steps?: TraceStep[];
+      returned?: unknown;
+      error?: string;
+    }
+  | { step: "table"; table: string; lines: number[]; output: unknown }
+  | { step: "fired"; rule: string; message: string; facts: unknown };
 
 /** A non-fatal finding (for example an unknown decline code). */
 export interface Warning {
@@ -53,6 +84,8 @@ export class OrdexError extends Error {
   readonly code: string;
   readonly location: Location | null;
   readonly hint: string | null;
+  /** For a rule that failed: the rule functions that were running, innermost first. */
+  readonly ruleStack: StackFrame[];
   /** Every problem. */
   readonly errors: ErrorInfo[];
   readonly warnings: Warning[];
@@ -90,7 +123,11 @@ export class Engine {
   retry(failure: PaymentAttempt, history: PaymentAttempt[] | null | undefined, now: Now, options?: RetryOptions): Evaluation<RetryPlan>;
   /** Any entry point by name (custom entries take and return JSON). */
   evaluate(entry: string, input: unknown, now: Now, context?: unknown): Evaluation<unknown>;
-  /** The call-envelope API on JSON text (`{"entry","now","input","context"?}`); answers JSON text, never throws. */
+  /**
+   * The call-envelope API on JSON text (`{"entry","now","input","context"?,"trace"?}`);
+   * answers JSON text, never throws. With `"trace": true` the answer has a
+   * `trace` member (a {@link Trace}) beside `ok` or `errors`.
+   */
   evaluateJson(call: string): string;
   /** Frees the engine's Wasm memory. */
   free(): void;

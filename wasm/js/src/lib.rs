@@ -25,6 +25,7 @@ fn failure(code: &str, message: String) -> JsValue {
         message,
         location: None,
         hint: None,
+        stack: Vec::new(),
     });
     parse(&serde_json::to_string(&a).unwrap_or_default())
 }

@@ -3,7 +3,7 @@
 use rhai::{Dynamic, Engine, INT, ImmutableString, Map, NativeCallContext};
 
 use super::reg;
-use super::values::warn_from;
+use super::values::{trace_from, warn_from};
 
 const S: &str = "Building decisions";
 
@@ -20,12 +20,20 @@ fn push_unique(map: &mut Map, key: &str, value: ImmutableString) {
     }
 }
 
-fn fire(map: &mut Map, rule: ImmutableString, message: ImmutableString, facts: Map) {
+fn fire(
+    ctx: NativeCallContext,
+    map: &mut Map,
+    rule: ImmutableString,
+    message: ImmutableString,
+    facts: Map,
+) {
+    let facts = Dynamic::from_map(facts);
+    trace_from(&ctx, |t| t.fired(&rule, &message, &facts));
     push_unique(map, "rules_fired", rule.clone());
     let mut reason = Map::new();
     reason.insert("rule".into(), rule.into());
     reason.insert("message".into(), message.into());
-    reason.insert("facts".into(), facts.into());
+    reason.insert("facts".into(), facts);
     let entry = map
         .entry("reasons".into())
         .or_insert_with(|| Dynamic::from_array(Vec::new()));
@@ -48,7 +56,9 @@ pub(super) fn register(engine: &mut Engine) {
         "fire",
         &["decision: Map", "rule: &str", "message: &str"],
         "`d.fire(rule, message)`: records that `rule` fired, with its reason, on decision `d`.",
-        |m: &mut Map, rule: ImmutableString, msg: ImmutableString| fire(m, rule, msg, Map::new()),
+        |ctx: NativeCallContext, m: &mut Map, rule: ImmutableString, msg: ImmutableString| {
+            fire(ctx, m, rule, msg, Map::new());
+        },
     );
     reg(
         engine,

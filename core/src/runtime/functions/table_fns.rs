@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use rhai::{Array, Dynamic, Engine, INT, Map};
+use rhai::{Array, Dynamic, Engine, INT, Map, NativeCallContext};
 use serde_json::Value;
 
 use super::{Res, reg};
@@ -138,6 +138,14 @@ fn run(table: &DecisionTable, input: &Dynamic) -> Res<(Dynamic, Vec<usize>)> {
     Ok((answer, rows))
 }
 
+/// Records a table's answer in the call's trace, when it is traced.
+fn trace_rows(ctx: &NativeCallContext, table: &DecisionTable, rows: &[usize], output: &Dynamic) {
+    super::values::trace_from(ctx, |t| {
+        let lines = rows.iter().map(|r| table.rows[*r].line).collect();
+        t.table(&table.name, lines, output);
+    });
+}
+
 pub(super) fn register(engine: &mut Engine, tables: &Tables) {
     let t = tables.clone();
     reg(
@@ -146,7 +154,12 @@ pub(super) fn register(engine: &mut Engine, tables: &Tables) {
         "table",
         &["name: &str", "input: Map", "Dynamic"],
         "The answer of the pack's decision table `name` (declared under [tables] in ordex.toml) for `input`, a map or an input\nview whose members the table's `in:` columns read by path. By hit policy: `first` and `unique` give the matching row's\noutputs as a map (`()` when no row matches; two matching rows of a `unique` table are an error), `collect` an array of\nmaps in row order, `collect_sum`/`collect_min`/`collect_max` a number from the one output column, `collect_count` a count.",
-        move |name: &str, input: Dynamic| -> Res<Dynamic> { Ok(run(lookup(&t, name)?, &input)?.0) },
+        move |ctx: NativeCallContext, name: &str, input: Dynamic| -> Res<Dynamic> {
+            let table = lookup(&t, name)?;
+            let (output, rows) = run(table, &input)?;
+            trace_rows(&ctx, table, &rows, &output);
+            Ok(output)
+        },
     );
     let t = tables.clone();
     reg(
@@ -155,9 +168,10 @@ pub(super) fn register(engine: &mut Engine, tables: &Tables) {
         "table_match",
         &["name: &str", "input: Map", "Map"],
         "As `table(name, input)`, with the rows that matched: `#{output, matched, lines: [line, …]}`, the lines of the table\nfile's matching rows in order (for a `first` table at most one), so a decision can record which row decided it.",
-        move |name: &str, input: Dynamic| -> Res<Map> {
+        move |ctx: NativeCallContext, name: &str, input: Dynamic| -> Res<Map> {
             let table = lookup(&t, name)?;
             let (output, rows) = run(table, &input)?;
+            trace_rows(&ctx, table, &rows, &output);
             let lines: Array = rows
                 .iter()
                 .map(|r| Dynamic::from_int(table.rows[*r].line as INT))

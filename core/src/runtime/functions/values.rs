@@ -44,6 +44,16 @@ pub(crate) fn warn_from(ctx: &NativeCallContext, code: &str, message: String) {
     }
 }
 
+/// Runs `f` on the call's trace recorder when the call is traced.
+pub(crate) fn trace_from(
+    ctx: &NativeCallContext,
+    f: impl FnOnce(&mut crate::runtime::trace::TraceRecorder),
+) {
+    if let Some(sink) = ctx.tag().and_then(|t| t.read_lock::<WarningSink>()) {
+        sink.trace(f);
+    }
+}
+
 /// `Some(x)` as a Rhai value, `None` as `()`.
 pub(super) fn opt<T: Into<Dynamic>>(v: Option<T>) -> Dynamic {
     v.map_or(Dynamic::UNIT, Into::into)

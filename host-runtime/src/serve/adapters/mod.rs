@@ -77,6 +77,7 @@ pub fn missing(path: &str, what: &str) -> ApiError {
             path: path.to_owned(),
         }),
         hint: None,
+        stack: Vec::new(),
     }])
 }
 

@@ -159,7 +159,7 @@ async fn receive(
                 Some((text, &payload)),
                 st.time_window(),
             )
-            .map_err(|e| ApiError::Input(vec![e]))?;
+            .map_err(|e| ApiError::Input(vec![*e]))?;
             let answer = ingest(&st, vec![incoming])?;
             let status = if answer["accepted"].as_u64().unwrap_or(0) > 0 {
                 StatusCode::CREATED
