@@ -72,6 +72,32 @@ fn intake_is_idempotent_groups_by_order_and_uses_the_order_history() {
         "repeated_decline"
     );
 
+    // The decision keeps the call that gave it: replayed on its bundle, with
+    // a trace, it answers the same decision (what the console's "why" shows).
+    let call = &case["decision"]["call"];
+    assert_eq!(call["entry"], "triage");
+    assert_eq!(
+        call["input"]["exception"]["previous_attempts"]
+            .as_array()
+            .map(Vec::len),
+        Some(2),
+        "the earlier declines the rules were told about"
+    );
+    let bundle_id = case["decision"]["bundle_id"].as_str().expect("bundle id");
+    let (status, bundle) = s.get(&format!("/v1/bundles/{bundle_id}"));
+    assert_eq!(status, 200);
+    let engine =
+        ordex_core::api::Engine::from_bundle_json(&bundle.to_string()).expect("bundle compiles");
+    let mut traced_call = call.clone();
+    traced_call["trace"] = json!(true);
+    let replay: Value = serde_json::from_str(&ordex_core::api::evaluate_json_str(
+        &engine,
+        &traced_call.to_string(),
+    ))
+    .expect("json");
+    assert_eq!(replay["ok"], case["decision"]["answer"]["ok"]);
+    assert_eq!(replay["trace"]["steps"][0]["function"], "triage");
+
     // The stored event keeps the decision and the bundle that made it.
     let (status, ev) = s.get("/v1/events/evt-a1");
     assert_eq!(status, 200);

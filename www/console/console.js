@@ -1,4 +1,5 @@
 // The agent console: the case queue of `ordex serve`, worked through its HTTP API.
+import { traceTree, stackText } from "./trace-tree.js";
 const KINDS = ["payment_declined", "address_invalid", "address_change_requested", "inventory_shortage",
   "carrier_exception", "cancellation_requested", "return_requested", "split_shipment",
   "marketplace_seller_late", "contract_price_dispute", "credit_hold", "customer_message"];
@@ -85,7 +86,8 @@ async function show(id) {
         <div class="muted">Order ${esc(c.order_id)} · SLA due ${esc(new Date(c.sla_due).toLocaleString())} · assignee ${esc(c.assignee ?? "none")}</div>
         ${c.incident_id ? `<div class="incident-link">Part of incident ${c.incident_id} (see the banner above)</div>` : ""}</section>
       <section><h3>Decision</h3>${d ? `<div>${esc(d.workflow)} <span class="muted">by bundle ${esc(d.bundle_id.slice(0, 19))}…</span></div><ul>${reasons}</ul>` : `<div class="error">The rules failed: ${esc((errors ?? []).map((e) => e.message).join("; "))}</div>`}
-        ${c.decision?.retry_plan?.ok ? `<div class="muted">Retry plan: ${esc((c.decision.retry_plan.ok.next_attempts ?? []).join(", ") || "no retry")}; ${esc((c.decision.retry_plan.ok.compliance_notes ?? []).join("; "))}</div>` : ""}</section>
+        ${c.decision?.retry_plan?.ok ? `<div class="muted">Retry plan: ${esc((c.decision.retry_plan.ok.next_attempts ?? []).join(", ") || "no retry")}; ${esc((c.decision.retry_plan.ok.compliance_notes ?? []).join("; "))}</div>` : ""}
+        ${c.decision?.call ? `<div class="row"><button id="why">Why? Replay with a trace</button></div><div id="why-out"></div>` : ""}</section>
       <section><h3>Actions</h3><table>${c.actions.map(actionRow).join("") || "<tr><td class='muted'>none</td></tr>"}</table></section>
       <section><h3>Customer</h3>${c.customer ? `<div><b>${esc(c.customer.id)}</b> · ${esc(c.customer.as_reported?.tier ?? "")} · lifetime value ${esc(c.customer.as_reported?.lifetime_value_minor ?? "?")} · ${c.customer.orders_with_exceptions} order(s) with exceptions</div>
         <div class="muted">cases: ${esc(JSON.stringify(c.customer.cases_by_status))} · outcomes: ${esc(JSON.stringify(c.customer.outcomes))}</div>` : "<span class='muted'>unknown</span>"}</section>
@@ -97,6 +99,7 @@ async function show(id) {
         <select id="outcome">${OUTCOMES.map((o) => `<option>${o}</option>`).join("")}</select>
         <button class="primary" id="resolve">Resolve</button></div></section>` : ""}
       <section><h3>Latest event</h3><pre>${esc(JSON.stringify(c.latest_event, null, 2))}</pre></section>`;
+    if ($("why")) $("why").onclick = () => why(c.decision, $("why-out"));
     const me = () => { const a = $("author").value.trim(); localStorage.setItem("ordex-agent", a); return a; };
     $("add-note").onclick = async () => {
       try { await api(`/v1/cases/${id}/notes`, { author: me(), text: $("note").value }); show(id); } catch (e) { say(e.message, true); }
@@ -113,6 +116,44 @@ async function show(id) {
       };
     }
   } catch (e) { say(e.message, true); }
+}
+
+// ── Why: the decision replayed in this page, with its trace ──────────────────
+
+let wasmReady = null;
+const engines = new Map(); // bundle id -> Engine
+
+// The stored call runs again here, on the bundle that decided it, with the
+// npm package: the same bundle, input and `now` give the same decision in
+// every runtime, so the trace explains the stored answer (and says so when
+// it does not match).
+async function why(decision, out) {
+  out.replaceChildren(document.createTextNode("Replaying…"));
+  try {
+    wasmReady ??= import("/pkg/web.js").then(async (m) => { await m.default(); return m; });
+    const { Engine } = await wasmReady;
+    if (!engines.has(decision.bundle_id)) {
+      const bundle = await api(`/v1/bundles/${encodeURIComponent(decision.bundle_id)}`);
+      engines.set(decision.bundle_id, Engine.fromBundle(bundle));
+    }
+    const answer = JSON.parse(engines.get(decision.bundle_id).evaluateJson(JSON.stringify({ ...decision.call, trace: true })));
+    const same = JSON.stringify(answer.ok ?? answer.errors) === JSON.stringify(decision.answer.ok ?? decision.answer.errors);
+    const note = document.createElement("div");
+    note.className = same ? "muted" : "error";
+    note.textContent = same
+      ? `Replayed in this page on bundle ${decision.bundle_id.slice(0, 19)}…: the same decision. What the rules did:`
+      : "Replayed in this page, the rules answered differently from the stored decision (was the bundle changed?). What they did now:";
+    out.replaceChildren(note);
+    for (const e of answer.errors ?? []) {
+      const pre = document.createElement("pre");
+      pre.className = "error";
+      pre.textContent = `${e.message}${e.stack ? `\n${stackText(e.stack)}` : ""}`;
+      out.append(pre);
+    }
+    out.append(traceTree(answer.trace));
+  } catch (e) {
+    out.replaceChildren(Object.assign(document.createElement("div"), { className: "error", textContent: `Could not replay: ${e.message}` }));
+  }
 }
 
 // ── Incidents: a banner over the queue with each open incident's series ──────

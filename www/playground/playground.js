@@ -2,6 +2,7 @@
 // bundle in the page (content id recomputed as `ordex bundle` does), and run
 // an entry point on an input with the npm package. Errors point at file:line:col.
 import init, { Engine, OrdexError } from "/pkg/web.js";
+import { traceTree, stackText } from "/console/trace-tree.js";
 
 const $ = (id) => document.getElementById(id);
 let original = null; // the active bundle as fetched
@@ -122,9 +123,11 @@ async function run() {
     $("answer").className = "error";
     return;
   }
+  $("trace-out").replaceChildren();
   try {
     const mine = samples.filter((s) => s.entry === $("entry").value);
     const context = mine[Number($("sample").value)]?.context;
+    if ($("trace").checked) return runTraced(engine, context);
     const t0 = performance.now();
     const answer = engine.evaluate($("entry").value, $("input").value, $("now").value, context ?? null);
     $("timing").textContent = `${(performance.now() - t0).toFixed(2)} ms`;
@@ -132,11 +135,55 @@ async function run() {
     $("answer").className = "";
   } catch (e) {
     const loc = e.location ? (e.location.file ? ` at ${e.location.file}:${e.location.line}:${e.location.col}` : ` at ${e.location.path}`) : "";
-    $("answer").textContent = e instanceof OrdexError ? `${e.name} ${e.code}${loc}\n${e.message}${e.hint ? `\nhint: ${e.hint}` : ""}` : String(e);
+    const stack = e instanceof OrdexError && e.ruleStack?.length ? `\n${stackText(e.ruleStack)}` : "";
+    $("answer").textContent = e instanceof OrdexError ? `${e.name} ${e.code}${loc}\n${e.message}${stack}${e.hint ? `\nhint: ${e.hint}` : ""}` : String(e);
     $("answer").className = "error";
   } finally {
     engine.free();
   }
+}
+
+// The same call through the envelope API with `"trace": true`: the answer
+// (or the errors with their rule call stacks) and the trace as a tree.
+function runTraced(engine, context) {
+  let input;
+  try { input = JSON.parse($("input").value); } catch (e) {
+    $("answer").textContent = `The input is not JSON: ${e.message}`;
+    $("answer").className = "error";
+    return;
+  }
+  const call = { entry: $("entry").value, now: $("now").value, input, trace: true };
+  if (context) call.context = context;
+  const t0 = performance.now();
+  const answer = JSON.parse(engine.evaluateJson(JSON.stringify(call)));
+  $("timing").textContent = `${(performance.now() - t0).toFixed(2)} ms, traced`;
+  if (answer.errors) {
+    $("answer").textContent = answer.errors.map((e) => {
+      const loc = e.location ? (e.location.file ? ` at ${e.location.file}:${e.location.line}:${e.location.col}` : ` at ${e.location.path}`) : "";
+      return `${e.code}${loc}\n${e.message}${e.stack ? `\n${stackText(e.stack)}` : ""}${e.hint ? `\nhint: ${e.hint}` : ""}`;
+    }).join("\n\n");
+    $("answer").className = "error";
+  } else {
+    $("answer").textContent = JSON.stringify({ ok: answer.ok, warnings: answer.warnings }, null, 2);
+    $("answer").className = "";
+  }
+  if (answer.trace) $("trace-out").replaceChildren(traceTree(answer.trace, { onLocation: openAt }));
+}
+
+// Opens a rule file at a line (from a trace or a stack).
+function openAt(loc) {
+  if (![...$("file").options].some((o) => o.value === loc.file)) return;
+  $("file").value = loc.file;
+  showFile();
+  const text = $("source").value;
+  let start = 0;
+  for (let line = 1; line < loc.line && start !== -1; line++) start = text.indexOf("\n", start) + 1 || -1;
+  if (start < 0) return;
+  const end = text.indexOf("\n", start);
+  $("source").focus();
+  $("source").setSelectionRange(start, end < 0 ? text.length : end);
+  // Scroll the line into view: textareas do not do it for a selection alone.
+  $("source").scrollTop = Math.max(0, (loc.line - 5) * 16.8);
 }
 
 $("file").addEventListener("change", showFile);

@@ -260,6 +260,7 @@ pub fn triage(
         content_hash: incoming.content_hash.clone(),
         bundle_id: bundle.id.clone(),
         answer_json: triaged.answer.to_string(),
+        call_json: envelope.to_string(),
         case,
         retry_plan,
         fuel,

@@ -205,7 +205,7 @@ pub fn detail(conn: &Connection, id: i64) -> Result<Value, StoreError> {
         .ok_or_else(|| StoreError::NotFound(format!("case {id}")))?;
     let mut stmt = conn.prepare_cached(
         "SELECT e.seq, e.id, e.source, e.kind, e.occurred_at, e.received_at, e.event_json,
-                d.bundle_id, d.ok, d.route, d.answer_json, d.retry_plan, d.fuel
+                d.bundle_id, d.ok, d.route, d.answer_json, d.retry_plan, d.fuel, d.call_json
          FROM events e JOIN decisions d ON d.event_seq = e.seq
          WHERE e.case_id = ?1 ORDER BY e.seq",
     )?;
@@ -227,6 +227,7 @@ pub fn detail(conn: &Connection, id: i64) -> Result<Value, StoreError> {
             r.get::<_, String>(10)?,
             r.get::<_, Option<String>>(11)?,
             r.get::<_, Option<i64>>(12)?,
+            r.get::<_, Option<String>>(13)?,
         ))
     })?;
     for row in rows {
@@ -244,6 +245,7 @@ pub fn detail(conn: &Connection, id: i64) -> Result<Value, StoreError> {
             answer,
             plan,
             fuel,
+            call,
         ) = row?;
         let answer: Value =
             serde_json::from_str(&answer).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -258,7 +260,15 @@ pub fn detail(conn: &Connection, id: i64) -> Result<Value, StoreError> {
         }));
         latest_event =
             serde_json::from_str(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        latest_decision = json!({ "event_id": eid, "answer": answer, "retry_plan": plan });
+        // The call that gave the decision, so a page can replay it on the
+        // same bundle (with a trace) and get the same answer; none for
+        // decisions stored before calls were kept.
+        let call: Value = call
+            .and_then(|c| serde_json::from_str(&c).ok())
+            .unwrap_or(Value::Null);
+        latest_decision = json!({
+            "event_id": eid, "bundle_id": bundle, "answer": answer, "retry_plan": plan, "call": call,
+        });
     }
     let order_id = case["order_id"].as_str().unwrap_or_default().to_owned();
     let customer_id = case["customer_id"].as_str().map(str::to_owned);

@@ -55,6 +55,8 @@ pub struct TriageRecord {
     pub bundle_id: String,
     /// The answer of the triage entry (`{ok}` or `{errors}`).
     pub answer_json: String,
+    /// The triage call envelope that gave it.
+    pub call_json: String,
     /// Decision fields, or the fallback used when rules failed.
     pub case: CaseFields,
     /// The retry plan, for retryable payment declines.
@@ -324,8 +326,8 @@ pub fn record(conn: &Connection, r: &TriageRecord) -> Result<RecordOutcome, Stor
         params![case_id, seq],
     )?;
     conn.execute(
-        "INSERT INTO decisions(event_seq, bundle_id, evaluated_at, ok, route, answer_json, retry_plan, fuel)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO decisions(event_seq, bundle_id, evaluated_at, ok, route, answer_json, retry_plan, fuel, call_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             seq,
             r.bundle_id,
@@ -335,6 +337,7 @@ pub fn record(conn: &Connection, r: &TriageRecord) -> Result<RecordOutcome, Stor
             r.answer_json,
             r.retry_plan,
             r.fuel.map(|f| i64::try_from(f).unwrap_or(i64::MAX)),
+            r.call_json,
         ],
     )?;
     let mut actions = Vec::new();

@@ -101,6 +101,9 @@ fn migrate(conn: &Connection) -> Result<(), StoreError> {
             )
             .optional()?)
     };
+    if column("decisions", "call_json")?.is_none() {
+        conn.execute_batch("ALTER TABLE decisions ADD COLUMN call_json TEXT")?;
+    }
     if column("cases", "incident_id")?.is_none() {
         conn.execute_batch("ALTER TABLE cases ADD COLUMN incident_id INTEGER")?;
     }

@@ -38,7 +38,11 @@ CREATE TABLE IF NOT EXISTS decisions (
     route          TEXT NOT NULL,
     answer_json    TEXT NOT NULL,
     retry_plan     TEXT,
-    fuel           INTEGER
+    fuel           INTEGER,
+    -- The triage call as evaluated (input with the order's earlier
+    -- attempts, context, now): replaying it on the bundle gives this
+    -- decision again, with a trace when asked.
+    call_json      TEXT
 );
 
 -- Exceptions grouped per order: at most one open case per order.

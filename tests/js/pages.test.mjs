@@ -1,0 +1,95 @@
+// The pages as a rule author and an agent meet them, in headless Chromium
+// against a real `ordex serve` on 127.0.0.1: the playground runs an entry
+// with a trace and shows it as a tree; the console replays a case's stored
+// decision in the page and explains it with its trace.
+// Run with `node --test tests/js/pages.test.mjs` after wasm/js/build.sh and
+// `cargo build -p ordex-host`.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { launchChromium } from "./chromium.mjs";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const ordex = join(root, "target", process.env.ORDEX_PROFILE ?? "debug", "ordex");
+const KEY = "ordex_pages_test_key_0123456789abcdef";
+let server;
+let base;
+let browser;
+
+before(async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ordex-pages-"));
+  server = spawn(ordex, ["serve", "rules", "--addr", "127.0.0.1:0", "--api-key", KEY, "--max-event-age-days", "36500",
+    "--database", join(dir, "ordex.db")], { cwd: root, env: { ...process.env, ORDEX_LOG: "warn" }, stdio: ["ignore", "pipe", "inherit"] });
+  base = await new Promise((resolve, reject) => {
+    const lines = createInterface({ input: server.stdout });
+    const timer = setTimeout(() => reject(new Error("ordex serve did not start")), 180_000);
+    lines.on("line", (line) => {
+      const m = line.match(/^ordex serve listening on (\S+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    server.on("exit", (code) => reject(new Error(`ordex serve exited (${code})`)));
+  });
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill("SIGTERM");
+});
+
+async function page() {
+  const p = await browser.newPage();
+  await p.addInitScript((key) => localStorage.setItem("ordex-key", key), KEY);
+  const problems = [];
+  p.on("pageerror", (e) => problems.push(e.message));
+  return { p, problems };
+}
+
+test("the playground runs triage with a trace and shows it as a tree", async () => {
+  const { p, problems } = await page();
+  await p.goto(`${base}/playground/`);
+  await p.waitForFunction(() => document.querySelector("#entry")?.options.length > 0);
+  await p.selectOption("#entry", "triage");
+  await p.waitForFunction(() => document.querySelector("#sample")?.options.length > 0);
+  await p.click("#run");
+  await p.waitForSelector("#trace-out .trace details");
+  const top = await p.textContent("#trace-out .trace > details > summary");
+  assert.match(top, /^triage\(\)/);
+  const answer = JSON.parse(await p.textContent("#answer"));
+  assert.ok(answer.ok.category, JSON.stringify(answer));
+  // A location in the trace opens its file.
+  await p.click("#trace-out .trace details details a.trace-loc");
+  const file = await p.inputValue("#file");
+  assert.ok(file.endsWith(".rhai"), file);
+  assert.deepEqual(problems, []);
+  await p.close();
+});
+
+test("the console explains a case's decision by replaying it with a trace", async () => {
+  const event = JSON.parse(readFileSync(join(root, "rules", "examples", "payment_declined.json"), "utf8"));
+  event.id = "evt-pages-1";
+  const res = await fetch(`${base}/v1/events`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+    body: JSON.stringify(event),
+  });
+  assert.equal(res.status, 201, await res.text());
+  const { p, problems } = await page();
+  await p.goto(`${base}/console/`);
+  await p.click("#rows tr.case");
+  await p.click("#why");
+  await p.waitForSelector("#why-out .trace details");
+  const note = await p.textContent("#why-out > div");
+  assert.match(note, /the same decision/);
+  const top = await p.textContent("#why-out .trace > details > summary");
+  assert.match(top, /^triage\(\)/);
+  const fired = await p.$$eval("#why-out .trace-fired b", (bs) => bs.map((b) => b.textContent));
+  assert.ok(fired.length > 0, "the rules that fired are in the trace");
+  assert.deepEqual(problems, []);
+  await p.close();
+});
