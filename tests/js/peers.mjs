@@ -2,7 +2,10 @@
 // port (tests/peers/zen/) must answer like @gorules/zen-engine on at least
 // 1,000 seeded inputs; then evaluations per second of ordex (npm package),
 // zen-engine and, for the fraud table, json-rules-engine, in this process.
-//   node tests/js/peers.mjs [--inputs 1500] [--seconds 2] [--output docs/peers.md]
+// Speeds are measured in rounds, the engines taking turns within a round
+// (the order alternating), and reported as medians with the spread of the
+// per-round ratios, so a busy moment shows as spread, not as a result.
+//   node tests/js/peers.mjs [--inputs 1500] [--seconds 2] [--rounds 5] [--output docs/peers.md]
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +19,7 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 const arg = (name, dflt) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : dflt; };
 const N = Number(arg("inputs", "1500"));
 const seconds = Number(arg("seconds", "2"));
+const rounds = Math.max(1, Number(arg("rounds", "5")));
 const output = arg("output", null);
 const ordexBin = join(root, "target", process.env.ORDEX_PROFILE ?? "debug", "ordex");
 const NOW = "2026-11-27T10:00:00Z";
@@ -139,6 +143,13 @@ function fraudRulesEngine() {
   };
 }
 
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+const spread = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
+const ratioText = (r) => `${r.median.toFixed(2)}× (${r.min.toFixed(2)}–${r.max.toFixed(2)})`;
+
 async function rate(fn, input) {
   for (let i = 0; i < 50; i++) await fn(input);
   let n = 0;
@@ -183,17 +194,28 @@ for (const [entry, graph, seed] of graphs) {
     console.error(`${graph}: ${inputs.length - same} of ${inputs.length} answers differ; first:\n${first}`);
   }
   const sample = inputs[0];
-  const ordexRate = await rate(async (i) => engine.evaluate(entry, i, NOW), sample);
-  const zenRate = await rate((i) => decision.evaluate(i), sample);
-  const jreRate = jre ? await rate(jre, sample) : null;
-  rows.push({ graph, kinds: kinds.size, checked: inputs.length, same, jreSame: jre ? jreSame : null, ordexRate, zenRate, jreRate });
-  console.log(`${graph}: ${kinds.size} distinct decisions, ${same}/${inputs.length} identical; ordex ${Math.round(ordexRate)}/s, zen ${Math.round(zenRate)}/s${jre ? `, json-rules-engine ${Math.round(jreRate)}/s (${jreSame}/${inputs.length} identical)` : ""}`);
+  const runners = [["ordex", async (i) => engine.evaluate(entry, i, NOW)], ["zen", (i) => decision.evaluate(i)]];
+  if (jre) runners.push(["jre", jre]);
+  const perRound = [];
+  for (let k = 0; k < rounds; k++) {
+    const turn = k % 2 ? [...runners].reverse() : runners;
+    const got = {};
+    for (const [name, fn] of turn) got[name] = await rate(fn, sample);
+    perRound.push(got);
+  }
+  const ordexRate = median(perRound.map((x) => x.ordex));
+  const zenRate = median(perRound.map((x) => x.zen));
+  const jreRate = jre ? median(perRound.map((x) => x.jre)) : null;
+  const vsZen = spread(perRound.map((x) => x.ordex / x.zen));
+  const vsJre = jre ? spread(perRound.map((x) => x.ordex / x.jre)) : null;
+  rows.push({ graph, kinds: kinds.size, checked: inputs.length, same, jreSame: jre ? jreSame : null, ordexRate, zenRate, jreRate, vsZen, vsJre });
+  console.log(`${graph}: ${kinds.size} distinct decisions, ${same}/${inputs.length} identical; median of ${rounds} rounds: ordex ${Math.round(ordexRate)}/s, zen ${Math.round(zenRate)}/s${jre ? `, json-rules-engine ${Math.round(jreRate)}/s (${jreSame}/${inputs.length} identical)` : ""}; ordex ÷ zen ${ratioText(vsZen)}`);
 }
 let md = `# ordex and its peers on ZEN's decision graphs\n\nRegenerate with \`node tests/js/peers.mjs --output docs/peers.md\` after \`bash wasm/js/build.sh\`.\n`;
-md += `ZEN's three commerce graphs (MIT, gorules/zen test-data) ported to ordex rule packs in \`tests/peers/zen/\`. Each port answers ${N} seeded inputs per graph exactly as \`@gorules/zen-engine\` 0.54.0 does (canonical JSON). Speed: one input, sequential calls in one Node ${process.version} process, ${seconds} s per cell: ordex through the npm package (\`engine.evaluate\`, JS object in and out), zen-engine's \`decision.evaluate\` (native N-API, async), json-rules-engine 7.3.1 where the decision fits its model. A shared 2-core machine: compare ratios.\n\n`;
+md += `ZEN's three commerce graphs (MIT, gorules/zen test-data) ported to ordex rule packs in \`tests/peers/zen/\`. Each port answers ${N} seeded inputs per graph exactly as \`@gorules/zen-engine\` 0.54.0 does (canonical JSON). Speed: one input, sequential calls in one Node ${process.version} process, ${rounds} rounds of ${seconds} s per engine, the engines taking turns within a round (order alternating); evals/s are medians, ratios the median of the per-round ratios with their range: ordex through the npm package (\`engine.evaluate\`, JS object in and out), zen-engine's \`decision.evaluate\` (native N-API, async), json-rules-engine 7.3.1 where the decision fits its model. A shared 2-core machine: compare ratios.\n\n`;
 md += `| graph | distinct decisions | inputs identical to ZEN | ordex evals/s | zen-engine evals/s | json-rules-engine evals/s | ordex ÷ zen | ordex ÷ json-rules-engine |\n|---|---|---|---|---|---|---|---|\n`;
 for (const x of rows) {
-  md += `| ${x.graph} | ${x.kinds} | ${x.same} / ${x.checked} | ${Math.round(x.ordexRate)} | ${Math.round(x.zenRate)} | ${x.jreRate ? `${Math.round(x.jreRate)} (${x.jreSame} / ${x.checked} identical)` : "not ported: chained tables with pass-through"} | ${(x.ordexRate / x.zenRate).toFixed(2)}× | ${x.jreRate ? `${(x.ordexRate / x.jreRate).toFixed(2)}×` : "—"} |\n`;
+  md += `| ${x.graph} | ${x.kinds} | ${x.same} / ${x.checked} | ${Math.round(x.ordexRate)} | ${Math.round(x.zenRate)} | ${x.jreRate ? `${Math.round(x.jreRate)} (${x.jreSame} / ${x.checked} identical)` : "not ported: chained tables with pass-through"} | ${ratioText(x.vsZen)} | ${x.vsJre ? ratioText(x.vsJre) : "—"} |\n`;
 }
 console.log(md);
 if (output) writeFileSync(join(root, output), md);

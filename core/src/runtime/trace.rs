@@ -182,6 +182,17 @@ impl TraceRecorder {
         }
     }
 
+    /// Whether the recorder already follows every frame and the innermost
+    /// one has stepped, so a step event changes nothing.
+    fn in_step(&self, frames: &[CallStackFrame]) -> bool {
+        self.open.len() == frames.len() && self.open.last().is_none_or(|top| top.stepped)
+    }
+
+    /// Whether the innermost open call is a script function's.
+    fn top_stepped(&self) -> bool {
+        self.open.last().is_some_and(|top| top.stepped)
+    }
+
     fn close(&mut self, returned: Option<Value>, error: Option<String>) {
         let Some(mut top) = self.open.pop() else {
             return;
@@ -385,23 +396,28 @@ pub(crate) fn install(engine: &mut Engine) {
                 return Ok(DebuggerCommand::StepInto);
             };
             let frames = context.global_runtime_state().debugger().call_stack();
-            sink.trace(|rec| {
-                let body = pos.line().map(|_| {
-                    at(
-                        source.filter(|s| !s.is_empty()).unwrap_or(&rec.entry_file),
-                        pos,
-                    )
-                });
-                match event {
-                    DebuggerEvent::FunctionExitWithValue(v) => {
-                        rec.sync(frames, None);
-                        rec.close(Some(capped(v)), None);
-                    }
-                    DebuggerEvent::FunctionExitWithError(e) => {
-                        rec.sync(frames, None);
-                        rec.close(None, Some(error_text(e)));
-                    }
-                    _ => rec.sync(frames, body),
+            sink.trace(|rec| match event {
+                DebuggerEvent::FunctionExitWithValue(v) => {
+                    rec.sync(frames, None);
+                    // A native call's value is never shown: do not convert it.
+                    let shown = rec.top_stepped().then(|| capped(v));
+                    rec.close(shown, None);
+                }
+                DebuggerEvent::FunctionExitWithError(e) => {
+                    rec.sync(frames, None);
+                    rec.close(None, Some(error_text(e)));
+                }
+                // Most steps are inside a function already entered: nothing
+                // to do, and nothing allocated.
+                _ if rec.in_step(frames) => {}
+                _ => {
+                    let body = pos.line().map(|_| {
+                        at(
+                            source.filter(|s| !s.is_empty()).unwrap_or(&rec.entry_file),
+                            pos,
+                        )
+                    });
+                    rec.sync(frames, body);
                 }
             });
             Ok(DebuggerCommand::StepInto)
