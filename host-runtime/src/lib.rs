@@ -8,6 +8,7 @@ pub mod evaluator;
 pub mod nab;
 pub mod pack_dir;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod simulate;
 pub mod subset;

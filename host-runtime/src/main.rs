@@ -175,6 +175,11 @@ enum Command {
         #[command(subcommand)]
         command: commands::simulate::SimulateCommand,
     },
+    /// Scaffold part of a pack: `ordex new kind credit_hold rules/`.
+    New {
+        #[command(subcommand)]
+        command: commands::new::NewCommand,
+    },
     /// Run the pack's test cases.
     Test {
         /// Pack directory or bundle file.
@@ -308,6 +313,7 @@ fn main() -> ExitCode {
         Command::Schema { output } => commands::schema::run(&output),
         Command::Docs { output } => commands::docs::run(output.as_deref()),
         Command::Knowledge => commands::knowledge::run(),
+        Command::New { command } => commands::new::run(&command),
         Command::Bench {
             pack,
             module,

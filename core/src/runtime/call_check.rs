@@ -320,7 +320,7 @@ fn resolve(
 
 /// The candidate nearest to `name` by edit distance, if it is close enough
 /// to be a misspelling (at most a third of the name's length, at least 1).
-pub(crate) fn closest_name<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+pub fn closest_name<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let len = name.chars().count();
     if len > 64 {
         // Not a misspelling of any function: and the distance is quadratic.
@@ -393,13 +393,9 @@ mod tests {
             .map(|(path, source)| RuleFile {
                 path,
                 source,
-                module: path.starts_with("lib/").then(|| {
-                    path.rsplit('/')
-                        .next()
-                        .unwrap_or(path)
-                        .trim_end_matches(".rhai")
-                        .to_owned()
-                }),
+                module: path
+                    .starts_with("lib/")
+                    .then(|| crate::runtime::compile::module_name(path)),
             })
             .collect();
         check(&files, &registered())

@@ -277,9 +277,63 @@ fn manifest_location(manifest: &str, entry: &str) -> Location {
     }
 }
 
+/// The module name rules call a library file by: its file name without
+/// `.rhai` (`lib/common.rhai` is `common`). Not its path: Rhai reports a
+/// function in a nested module (`a::b::f`) with the outer module as its
+/// source, which would put the wrong file in stacks and traces.
 pub(crate) fn module_name(path: &str) -> String {
     let stem = path.rsplit('/').next().unwrap_or(path);
     stem.trim_end_matches(".rhai").to_owned()
+}
+
+/// Compiles and registers the generated kind dispatchers (see
+/// [`super::kind_handlers`]), after the handler libraries they call and
+/// before the entries that call them.
+fn register_dispatches(
+    manifest: &Manifest,
+    bundle: &Bundle,
+    engine: &mut Engine,
+    libraries: &mut Vec<(String, rhai::Shared<Module>)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    use super::kind_handlers::{DISPATCH_SOURCE, dispatches};
+    let (found, problems) = dispatches(manifest, bundle);
+    diagnostics.extend(problems);
+    for d in found {
+        let entry_files: Vec<&str> = manifest.entries.values().map(|e| e.file.as_str()).collect();
+        if let Some(path) = bundle.files.keys().find(|p| {
+            p.ends_with(".rhai") && !entry_files.contains(&p.as_str()) && module_name(p) == d.module
+        }) {
+            diagnostics.push(Diagnostic {
+                code: "module_collision".to_owned(),
+                message: format!(
+                    "`{path}` is the library `{}`, the name of the dispatch for the handlers in `{}/`",
+                    d.module, d.dir
+                ),
+                location: Some(source_location(path, Position::new(1, 1))),
+                hint: Some("rename the library, or the handler directory".to_owned()),
+            });
+            continue;
+        }
+        let source = d.source(&|m| libraries.iter().any(|(name, _)| name == m));
+        let module = engine
+            .compile(source.as_str())
+            .map_err(|e| parse_diagnostic(DISPATCH_SOURCE, &e))
+            .and_then(|mut ast| {
+                ast.set_source(DISPATCH_SOURCE);
+                Module::eval_ast_as_new(Scope::new(), &ast, engine)
+                    .map_err(|e| runtime_diagnostic(DISPATCH_SOURCE, &e))
+            });
+        match module {
+            Ok(mut module) => {
+                module.set_id(DISPATCH_SOURCE);
+                let module: rhai::Shared<Module> = module.into();
+                engine.register_static_module(d.module.as_str(), module.clone());
+                libraries.push((d.module, module));
+            }
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
 }
 
 impl CompiledPack {
@@ -353,6 +407,14 @@ impl CompiledPack {
             }
             pending = failed.into_iter().map(|(f, _)| f).collect();
         }
+
+        register_dispatches(
+            &manifest,
+            &bundle,
+            &mut engine,
+            &mut libraries,
+            &mut diagnostics,
+        );
 
         let mut asts: BTreeMap<&str, Arc<AST>> = BTreeMap::new();
         for (path, text) in rule_files

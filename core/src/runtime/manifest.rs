@@ -87,6 +87,11 @@ pub struct EntryPoint {
     /// Contract; defaults to the entry's name when that is checkout, triage or retry, else generic.
     #[serde(default)]
     pub kind: Option<EntryKind>,
+    /// For a triage entry: a directory of one handler file per exception
+    /// kind (`triage/<kind>.rhai`), dispatched by `triage::handle` (see
+    /// [`super::kind_handlers`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handlers: Option<String>,
 }
 
 impl Manifest {

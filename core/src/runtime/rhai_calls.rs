@@ -144,12 +144,22 @@ pub(crate) fn scan_calls(src: &str) -> FileCalls {
                 let form = if is_other(prev(1), '.') {
                     CallForm::Method
                 } else if is_other(prev(1), ':') && is_other(prev(2), ':') {
-                    match ident(prev(3)) {
-                        // `a::b::f(…)` names a sub-module: not a pack library.
-                        Some(_) if is_other(prev(4), ':') => continue,
-                        Some(ns) => CallForm::Namespaced(ns.to_owned()),
-                        None => continue,
+                    // `a::b::f(…)`: the namespace is every `ident ::` before
+                    // the name (a library in a directory is `dir::file`).
+                    let mut segments = Vec::new();
+                    let mut n = 3;
+                    while let Some(seg) = ident(prev(n)) {
+                        segments.push(seg);
+                        if !(is_other(prev(n + 1), ':') && is_other(prev(n + 2), ':')) {
+                            break;
+                        }
+                        n += 3;
                     }
+                    if segments.is_empty() {
+                        continue;
+                    }
+                    segments.reverse();
+                    CallForm::Namespaced(segments.join("::"))
                 } else {
                     CallForm::Plain
                 };

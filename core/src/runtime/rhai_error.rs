@@ -77,6 +77,11 @@ fn unwind<'e>(err: &'e EvalAltResult, origin: &Origin) -> (&'e EvalAltResult, Ve
                     location: located(&file, innermost.position(), fallback),
                 });
                 outer_first.reverse();
+                // Generated dispatch code is not the author's: leave it out.
+                outer_first.retain(|f| {
+                    !matches!(&f.location, Location::Source { file, .. }
+                        if file == super::kind_handlers::DISPATCH_SOURCE)
+                });
                 return (innermost, outer_first);
             }
         }

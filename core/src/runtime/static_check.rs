@@ -22,6 +22,11 @@ pub fn static_check(bundle: &Bundle) -> Result<Vec<Diagnostic>, BundleError> {
     let manifest = bundle.parse_manifest()?;
     let tests_prefix = format!("{}/", manifest.tests.trim_end_matches('/'));
     let entry_files: Vec<&str> = manifest.entries.values().map(|e| e.file.as_str()).collect();
+    // The generated kind dispatchers are checked as libraries too: their
+    // calls are what uses the handlers (the compiler reports what is wrong
+    // with the handler directory itself).
+    let (dispatches, _) = super::kind_handlers::dispatches(&manifest, bundle);
+    let sources: Vec<String> = dispatches.iter().map(|d| d.source(&|_| true)).collect();
     let files: Vec<RuleFile<'_>> = bundle
         .files
         .iter()
@@ -31,6 +36,11 @@ pub fn static_check(bundle: &Bundle) -> Result<Vec<Diagnostic>, BundleError> {
             source,
             module: (!entry_files.contains(&path.as_str())).then(|| module_name(path)),
         })
+        .chain(dispatches.iter().zip(&sources).map(|(d, source)| RuleFile {
+            path: super::kind_handlers::DISPATCH_SOURCE,
+            source,
+            module: Some(d.module.clone()),
+        }))
         .collect();
     // The functions every pack's engine registers: their names and argument
     // counts do not depend on the pack's models or tables.
@@ -70,6 +80,38 @@ pub fn static_check(bundle: &Bundle) -> Result<Vec<Diagnostic>, BundleError> {
             &param,
             &json_schema(doc),
         ));
+    }
+    // Kind handlers read the event too (their second parameter).
+    for d in &dispatches {
+        for (kind, _) in &d.handlers {
+            let file = format!("{}/{kind}.rhai", d.dir);
+            let Some(source) = bundle.files.get(&file) else {
+                continue;
+            };
+            let function = super::kind_handlers::HANDLER_FUNCTION;
+            let Some(item) = super::rhai_scan::scan(source)
+                .functions
+                .into_iter()
+                .find(|f| f.name == function)
+            else {
+                continue;
+            };
+            let Some(param) = super::rhai_calls::scan_calls(source)
+                .defs
+                .into_iter()
+                .find(|f| f.name == function)
+                .and_then(|f| f.params.into_iter().nth(1))
+            else {
+                continue;
+            };
+            findings.errors.extend(super::field_check::check_entry(
+                &file,
+                source,
+                item.span,
+                &param,
+                &json_schema(SchemaDocument::ExceptionEvent),
+            ));
+        }
     }
     if findings.errors.is_empty() {
         Ok(findings.warnings)

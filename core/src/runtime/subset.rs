@@ -45,9 +45,12 @@ pub enum SubsetError {
     Manifest(String),
 }
 
-fn module_name(path: &str) -> &str {
-    let stem = path.rsplit('/').next().unwrap_or(path);
-    stem.trim_end_matches(".rhai")
+/// The word a call of a library names last: `math` for `zen::math`
+/// (`lib/zen/math.rhai`). Mentions are words, so a library is kept when its
+/// last segment is mentioned: a superset of what is reached, never less.
+fn module_word(path: &str) -> String {
+    let name = super::compile::module_name(path);
+    name.rsplit("::").next().unwrap_or(&name).to_owned()
 }
 
 impl Bundle {
@@ -101,7 +104,7 @@ impl Bundle {
         for (path, scanned) in entry_scans.iter().chain(
             libraries
                 .iter()
-                .filter(|(p, _)| reach.mentioned.contains(module_name(p))),
+                .filter(|(p, _)| reach.mentioned.contains(module_word(p).as_str())),
         ) {
             let drop: Vec<(usize, usize)> = scanned
                 .functions
@@ -221,7 +224,7 @@ impl<'a> Reach<'a> {
                 }
             }
             for (path, scanned) in libraries {
-                if !reach.mentioned.contains(module_name(path)) {
+                if !reach.mentioned.contains(module_word(path).as_str()) {
                     continue;
                 }
                 if used_libraries.insert(path) {

@@ -147,6 +147,12 @@ impl TraceRecorder {
             let file = self.file_of(frame);
             let called_at = (i > 0).then(|| {
                 let caller = self.file_of(&frames[i - 1]);
+                if caller == super::kind_handlers::DISPATCH_SOURCE {
+                    // Called by the generated kind dispatch: the author's
+                    // call site is the dispatch's own.
+                    let parent = self.open.get(i - 1).and_then(|o| o.call.called_at.clone());
+                    return parent.unwrap_or_else(|| at(&caller, frame.pos));
+                }
                 at(&caller, frame.pos)
             });
             let function = super::rhai_error::display_name(&frame.fn_name, &file, &self.entry_file);
@@ -197,8 +203,11 @@ impl TraceRecorder {
         let Some(mut top) = self.open.pop() else {
             return;
         };
-        if !top.stepped {
-            // A native function: what its callbacks did belongs to the caller.
+        let generated = matches!(&top.call.location, Location::Source { file, .. }
+            if file == super::kind_handlers::DISPATCH_SOURCE);
+        if !top.stepped || generated {
+            // A native function, or the generated kind dispatch: what ran
+            // under it belongs to the caller.
             for step in top.call.steps {
                 self.push_step(step);
             }

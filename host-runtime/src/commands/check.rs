@@ -20,6 +20,20 @@ pub fn run(pack: &Path) -> Result<ExitCode, Box<dyn std::error::Error>> {
             e.file, e.line, e.function, e.kind
         );
     }
+    for (name, entry) in &m.entries {
+        if let Some(dir) = entry.handlers.as_deref() {
+            let dir = dir.trim_matches('/');
+            let n = p
+                .bundle()
+                .files
+                .keys()
+                .filter(|f| f.starts_with(&format!("{dir}/")) && f.ends_with(".rhai"))
+                .count();
+            println!(
+                "  {name:<10} dispatches by kind to {n} handler(s) in {dir}/ (`{dir}::handle`)"
+            );
+        }
+    }
     let rule_ids = rule_ids(p.bundle());
     println!("rules: {} rule ids fired by the pack", rule_ids.len());
     let tests: usize = p

@@ -7,6 +7,7 @@ pub mod docs;
 pub mod eval;
 pub mod knowledge;
 pub mod nab;
+pub mod new;
 pub mod schema;
 pub mod serve;
 pub mod simulate;
