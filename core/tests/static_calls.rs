@@ -112,17 +112,11 @@ fn two_libraries_with_one_name_are_rejected() {
 fn a_misspelt_input_field_in_a_typed_entry_fails_the_check() {
     let mut bundle = common::default_bundle();
     let triage = bundle.files.get_mut("triage.rhai").expect("triage.rhai");
-    let at = triage.find("event.exception.kind").expect("reads the kind");
-    triage.replace_range(
-        at..at + "event.exception.kind".len(),
-        "event.exception.knid",
-    );
+    let at = triage.find("event.order,").expect("reads the order");
+    triage.replace_range(at..at + "event.order".len(), "event.ordr");
     let bundle = Bundle::from_files(bundle.manifest.clone(), bundle.files.clone());
     let found = errors(bundle);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, "unknown_field");
-    assert_eq!(
-        found[0].2.as_deref(),
-        Some("did you mean `event.exception.kind`?")
-    );
+    assert_eq!(found[0].2.as_deref(), Some("did you mean `event.order`?"));
 }

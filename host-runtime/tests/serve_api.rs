@@ -644,11 +644,11 @@ fn bundles_are_tested_before_activation_switch_atomically_and_roll_back() {
 
     // A rule change its own tests catch is rejected; the active bundle stays.
     let mut broken = bundle.clone();
-    let triage = broken["files"]["triage.rhai"]
+    let payment = broken["files"]["triage/payment_declined.rhai"]
         .as_str()
-        .expect("triage.rhai")
+        .expect("triage/payment_declined.rhai")
         .replace("\"P1\"", "\"P4\"");
-    broken["files"]["triage.rhai"] = json!(triage);
+    broken["files"]["triage/payment_declined.rhai"] = json!(payment);
     let broken = rebundle(&broken);
     let (status, body) = s.post("/v1/bundles", &broken.to_string());
     assert_eq!(status, 422, "{body}");
