@@ -119,14 +119,17 @@ fn a_failing_handler_names_its_file_and_the_entry_not_the_dispatch() {
     assert_eq!(
         stack,
         [
-            ("payment_declined::handle", "triage/payment_declined.rhai"),
+            (
+                "triage::payment_declined::handle",
+                "triage/payment_declined.rhai"
+            ),
             ("triage", "triage.rhai")
         ]
     );
     // The trace: the entry, then the handler, called from the entry's line.
     let entry = &answer["trace"]["steps"][0];
     let handler = &entry["steps"][0];
-    assert_eq!(handler["function"], "payment_declined::handle");
+    assert_eq!(handler["function"], "triage::payment_declined::handle");
     assert_eq!(handler["called_at"]["file"], "triage.rhai");
     assert_eq!(handler["called_at"]["line"], 4);
     assert!(

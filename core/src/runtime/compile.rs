@@ -286,48 +286,86 @@ pub(crate) fn module_name(path: &str) -> String {
     stem.trim_end_matches(".rhai").to_owned()
 }
 
-/// Compiles and registers the generated kind dispatchers (see
-/// [`super::kind_handlers`]), after the handler libraries they call and
-/// before the entries that call them.
+/// Compiles the kind handlers and the generated dispatchers that call them
+/// (see [`super::kind_handlers`]), after the libraries handlers may call and
+/// before the entries that call the dispatch. A dispatch is one library,
+/// `triage`, with the handlers as its sub-modules `triage::<kind>`.
 fn register_dispatches(
+    found: Vec<super::kind_handlers::Dispatch>,
     manifest: &Manifest,
     bundle: &Bundle,
     engine: &mut Engine,
     libraries: &mut Vec<(String, rhai::Shared<Module>)>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    use super::kind_handlers::{DISPATCH_SOURCE, dispatches};
-    let (found, problems) = dispatches(manifest, bundle);
-    diagnostics.extend(problems);
+    use super::kind_handlers::dispatch_id;
+    let entry_files: Vec<&str> = manifest.entries.values().map(|e| e.file.as_str()).collect();
     for d in found {
-        let entry_files: Vec<&str> = manifest.entries.values().map(|e| e.file.as_str()).collect();
-        if let Some(path) = bundle.files.keys().find(|p| {
-            p.ends_with(".rhai") && !entry_files.contains(&p.as_str()) && module_name(p) == d.module
-        }) {
+        if let Some((name, _)) = libraries.iter().find(|(n, _)| *n == d.module) {
+            let path = bundle
+                .files
+                .keys()
+                .find(|p| {
+                    p.ends_with(".rhai")
+                        && !entry_files.contains(&p.as_str())
+                        && module_name(p) == *name
+                })
+                .cloned()
+                .unwrap_or_default();
             diagnostics.push(Diagnostic {
                 code: "module_collision".to_owned(),
                 message: format!(
                     "`{path}` is the library `{}`, the name of the dispatch for the handlers in `{}/`",
                     d.module, d.dir
                 ),
-                location: Some(source_location(path, Position::new(1, 1))),
+                location: Some(source_location(&path, Position::new(1, 1))),
                 hint: Some("rename the library, or the handler directory".to_owned()),
             });
             continue;
         }
-        let source = d.source(&|m| libraries.iter().any(|(name, _)| name == m));
+        // The handlers first, each a module of its own file; registered
+        // under `triage::<kind>` for as long as the dispatch compiles.
+        let mut handlers: Vec<(String, rhai::Shared<Module>)> = Vec::new();
+        for (kind, path) in &d.handlers {
+            let Some(text) = bundle.files.get(path) else {
+                continue;
+            };
+            let module = engine
+                .compile(text.as_str())
+                .map_err(|e| parse_diagnostic(path, &e))
+                .and_then(|mut ast| {
+                    ast.set_source(path.as_str());
+                    Module::eval_ast_as_new(Scope::new(), &ast, engine)
+                        .map_err(|e| runtime_diagnostic(path, &e))
+                });
+            match module {
+                Ok(mut module) => {
+                    module.set_id(path.as_str());
+                    let module: rhai::Shared<Module> = module.into();
+                    engine.register_static_module(format!("{}::{kind}", d.module), module.clone());
+                    handlers.push((kind.clone(), module));
+                }
+                Err(diagnostic) => diagnostics.push(diagnostic),
+            }
+        }
+        let id = dispatch_id(&d.dir);
+        let source = d.source(&|kind| handlers.iter().any(|(k, _)| k == kind));
         let module = engine
             .compile(source.as_str())
-            .map_err(|e| parse_diagnostic(DISPATCH_SOURCE, &e))
+            .map_err(|e| parse_diagnostic(&id, &e))
             .and_then(|mut ast| {
-                ast.set_source(DISPATCH_SOURCE);
+                ast.set_source(id.as_str());
                 Module::eval_ast_as_new(Scope::new(), &ast, engine)
-                    .map_err(|e| runtime_diagnostic(DISPATCH_SOURCE, &e))
+                    .map_err(|e| runtime_diagnostic(&id, &e))
             });
         match module {
             Ok(mut module) => {
-                module.set_id(DISPATCH_SOURCE);
+                module.set_id(id.as_str());
+                for (kind, handler) in handlers {
+                    module.set_sub_module(kind, handler);
+                }
                 let module: rhai::Shared<Module> = module.into();
+                // Replaces the namespace the handlers were registered in.
                 engine.register_static_module(d.module.as_str(), module.clone());
                 libraries.push((d.module, module));
             }
@@ -375,10 +413,18 @@ impl CompiledPack {
 
         // Libraries may use each other, and strict mode resolves module names
         // at compile time, so register them in rounds until no more compile.
+        let (dispatch_list, problems) = super::kind_handlers::dispatches(&manifest, &bundle);
+        diagnostics.extend(problems);
+        let handler_files: Vec<&str> = dispatch_list
+            .iter()
+            .flat_map(|d| d.handlers.iter().map(|(_, p)| p.as_str()))
+            .collect();
         let mut pending: Vec<(&String, &String)> = rule_files
             .iter()
             .copied()
-            .filter(|(p, _)| !entry_files.contains(&p.as_str()))
+            .filter(|(p, _)| {
+                !entry_files.contains(&p.as_str()) && !handler_files.contains(&p.as_str())
+            })
             .collect();
         loop {
             let mut progress = false;
@@ -409,6 +455,7 @@ impl CompiledPack {
         }
 
         register_dispatches(
+            dispatch_list,
             &manifest,
             &bundle,
             &mut engine,

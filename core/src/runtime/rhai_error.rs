@@ -29,7 +29,9 @@ pub(crate) fn display_name(name: &str, source: &str, entry_file: &str) -> String
     if source.is_empty() || source == entry_file {
         return name.to_owned();
     }
-    format!("{}::{name}", super::compile::module_name(source))
+    let module = super::kind_handlers::handler_module(source)
+        .unwrap_or_else(|| super::compile::module_name(source));
+    format!("{module}::{name}")
 }
 
 fn located(file: &str, pos: Position, fallback_line: Option<usize>) -> Location {
@@ -80,7 +82,7 @@ fn unwind<'e>(err: &'e EvalAltResult, origin: &Origin) -> (&'e EvalAltResult, Ve
                 // Generated dispatch code is not the author's: leave it out.
                 outer_first.retain(|f| {
                     !matches!(&f.location, Location::Source { file, .. }
-                        if file == super::kind_handlers::DISPATCH_SOURCE)
+                        if file.starts_with(super::kind_handlers::DISPATCH_SOURCE))
                 });
                 return (innermost, outer_first);
             }

@@ -26,7 +26,24 @@ pub fn static_check(bundle: &Bundle) -> Result<Vec<Diagnostic>, BundleError> {
     // calls are what uses the handlers (the compiler reports what is wrong
     // with the handler directory itself).
     let (dispatches, _) = super::kind_handlers::dispatches(&manifest, bundle);
-    let sources: Vec<String> = dispatches.iter().map(|d| d.source(&|_| true)).collect();
+    let sources: Vec<(String, String)> = dispatches
+        .iter()
+        .map(|d| {
+            (
+                super::kind_handlers::dispatch_id(&d.dir),
+                d.source(&|_| true),
+            )
+        })
+        .collect();
+    // A handler is the module `triage::<kind>`, not a library of its own.
+    let handler_module = |path: &str| {
+        dispatches.iter().find_map(|d| {
+            d.handlers
+                .iter()
+                .find(|(_, p)| p == path)
+                .map(|(k, _)| format!("{}::{k}", d.module))
+        })
+    };
     let files: Vec<RuleFile<'_>> = bundle
         .files
         .iter()
@@ -34,13 +51,19 @@ pub fn static_check(bundle: &Bundle) -> Result<Vec<Diagnostic>, BundleError> {
         .map(|(path, source)| RuleFile {
             path,
             source,
-            module: (!entry_files.contains(&path.as_str())).then(|| module_name(path)),
+            module: (!entry_files.contains(&path.as_str()))
+                .then(|| handler_module(path).unwrap_or_else(|| module_name(path))),
         })
-        .chain(dispatches.iter().zip(&sources).map(|(d, source)| RuleFile {
-            path: super::kind_handlers::DISPATCH_SOURCE,
-            source,
-            module: Some(d.module.clone()),
-        }))
+        .chain(
+            dispatches
+                .iter()
+                .zip(&sources)
+                .map(|(d, (id, source))| RuleFile {
+                    path: id,
+                    source,
+                    module: Some(d.module.clone()),
+                }),
+        )
         .collect();
     // The functions every pack's engine registers: their names and argument
     // counts do not depend on the pack's models or tables.

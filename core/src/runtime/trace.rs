@@ -98,6 +98,10 @@ struct Open {
     /// stepped is left out of the tree, what ran under it going to its
     /// parent.
     stepped: bool,
+    /// The file the function is in.
+    file: String,
+    /// Whether this is the generated kind dispatch (left out of the tree).
+    dispatch: bool,
 }
 
 /// Builds a [`Trace`] while one evaluation runs.
@@ -137,30 +141,56 @@ impl TraceRecorder {
             .to_owned()
     }
 
+    /// The file of frame `i`: its source, except that Rhai gives a kind
+    /// handler (a sub-module of the dispatch) the dispatch's source; its
+    /// file is then the handler's of the event's kind (the dispatch's
+    /// second argument).
+    fn frame_file(&self, frames: &[CallStackFrame], i: usize) -> (String, bool) {
+        let frame = &frames[i];
+        let source = self.file_of(frame);
+        let Some(dir) = super::kind_handlers::dispatch_dir(&source) else {
+            return (source, false);
+        };
+        let parent_is_dispatch = i > 0 && self.open.get(i - 1).is_some_and(|o| o.dispatch);
+        if !parent_is_dispatch {
+            return (source, true);
+        }
+        let kind = frames[i - 1]
+            .args
+            .get(1)
+            .and_then(|event| event.read_lock::<super::View>().map(|v| v.value().clone()))
+            .and_then(|event| event["exception"]["kind"].as_str().map(str::to_owned));
+        match kind {
+            Some(kind) => (format!("{dir}/{kind}.rhai"), false),
+            None => (source, false),
+        }
+    }
+
     /// Opens a call for every frame Rhai has pushed since the last event;
-    /// `body` is where the statement about to run is, if this event is a
+    /// `step` is where the statement about to run is, if this event is a
     /// step (the innermost frame is then a script function's).
-    fn sync(&mut self, frames: &[CallStackFrame], body: Option<Location>) {
+    fn sync(&mut self, frames: &[CallStackFrame], step: Option<rhai::Position>) {
         while self.open.len() < frames.len() {
             let i = self.open.len();
             let frame = &frames[i];
-            let file = self.file_of(frame);
+            let (file, dispatch) = self.frame_file(frames, i);
             let called_at = (i > 0).then(|| {
-                let caller = self.file_of(&frames[i - 1]);
-                if caller == super::kind_handlers::DISPATCH_SOURCE {
+                let caller = &self.open[i - 1];
+                if caller.dispatch {
                     // Called by the generated kind dispatch: the author's
                     // call site is the dispatch's own.
-                    let parent = self.open.get(i - 1).and_then(|o| o.call.called_at.clone());
-                    return parent.unwrap_or_else(|| at(&caller, frame.pos));
+                    if let Some(at) = caller.call.called_at.clone() {
+                        return at;
+                    }
                 }
-                at(&caller, frame.pos)
+                at(&caller.file, frame.pos)
             });
             let function = super::rhai_error::display_name(&frame.fn_name, &file, &self.entry_file);
             self.open.push(Open {
                 call: TraceCall {
                     function,
                     location: Location::Source {
-                        file,
+                        file: file.clone(),
                         line: 1,
                         col: 1,
                     },
@@ -171,17 +201,20 @@ impl TraceRecorder {
                     error: None,
                 },
                 stepped: false,
+                file,
+                dispatch,
             });
         }
         let depth = self.open.len();
-        if let (Some(body), Some(top), Some(frame)) = (body, self.open.last_mut(), frames.last())
+        if let (Some(pos), Some(top), Some(frame)) = (step, self.open.last_mut(), frames.last())
             && !top.stepped
+            && pos.line().is_some()
         {
             // First statement of a script function: its body starts here,
             // and its arguments are worth recording (a native call's are
             // not converted at all).
             top.stepped = true;
-            top.call.location = body;
+            top.call.location = at(&top.file, pos);
             if depth > 1 {
                 top.call.args = frame.args.iter().map(capped).collect();
             }
@@ -203,9 +236,7 @@ impl TraceRecorder {
         let Some(mut top) = self.open.pop() else {
             return;
         };
-        let generated = matches!(&top.call.location, Location::Source { file, .. }
-            if file == super::kind_handlers::DISPATCH_SOURCE);
-        if !top.stepped || generated {
+        if !top.stepped || top.dispatch {
             // A native function, or the generated kind dispatch: what ran
             // under it belongs to the caller.
             for step in top.call.steps {
@@ -400,7 +431,7 @@ fn error_text(err: &EvalAltResult) -> String {
 pub(crate) fn install(engine: &mut Engine) {
     engine.register_debugger(
         |_, debugger| debugger,
-        |context, event, _node, source, pos| {
+        |context, event, _node, _source, pos| {
             let Some(sink) = context.tag().read_lock::<super::WarningSink>() else {
                 return Ok(DebuggerCommand::StepInto);
             };
@@ -419,15 +450,7 @@ pub(crate) fn install(engine: &mut Engine) {
                 // Most steps are inside a function already entered: nothing
                 // to do, and nothing allocated.
                 _ if rec.in_step(frames) => {}
-                _ => {
-                    let body = pos.line().map(|_| {
-                        at(
-                            source.filter(|s| !s.is_empty()).unwrap_or(&rec.entry_file),
-                            pos,
-                        )
-                    });
-                    rec.sync(frames, body);
-                }
+                _ => rec.sync(frames, Some(pos)),
             });
             Ok(DebuggerCommand::StepInto)
         },
