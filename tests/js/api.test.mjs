@@ -71,7 +71,7 @@ test("evaluateJson with trace: true adds the trace of the rules beside the same 
   assert.equal(entry.step, "call");
   assert.equal(entry.function, "triage");
   const called = entry.steps.filter((s) => s.step === "call").map((s) => s.function);
-  assert.ok(called.includes("payment_declined"), called.join(", "));
+  assert.ok(called.includes("triage::payment_declined::handle"), called.join(", "));
   const bad = JSON.parse(engine.evaluateJson(JSON.stringify({ ...call, trace: "yes" })));
   assert.equal(bad.errors[0].code, "input_invalid");
 });
