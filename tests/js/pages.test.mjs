@@ -42,9 +42,31 @@ after(async () => {
   server?.kill("SIGTERM");
 });
 
+async function post(event) {
+  const res = await fetch(`${base}/v1/events`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+    body: JSON.stringify(event),
+  });
+  const text = await res.text();
+  assert.equal(res.status, 201, text);
+  return JSON.parse(text).results[0];
+}
+
+async function get(path) {
+  return (await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${KEY}` } })).json();
+}
+
+const sample = (name, id, order) => {
+  const e = JSON.parse(readFileSync(join(root, "rules", "examples", `${name}.json`), "utf8"));
+  e.id = id;
+  e.order.id = order;
+  return e;
+};
+
 async function page() {
   const p = await browser.newPage();
-  await p.addInitScript((key) => localStorage.setItem("ordex-key", key), KEY);
+  await p.addInitScript((key) => { localStorage.setItem("ordex-key", key); localStorage.setItem("ordex-poll-ms", "500"); }, KEY);
   const problems = [];
   p.on("pageerror", (e) => problems.push(e.message));
   return { p, problems };
@@ -71,14 +93,7 @@ test("the playground runs triage with a trace and shows it as a tree", async () 
 });
 
 test("the console explains a case's decision by replaying it with a trace", async () => {
-  const event = JSON.parse(readFileSync(join(root, "rules", "examples", "payment_declined.json"), "utf8"));
-  event.id = "evt-pages-1";
-  const res = await fetch(`${base}/v1/events`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
-    body: JSON.stringify(event),
-  });
-  assert.equal(res.status, 201, await res.text());
+  await post(sample("payment_declined", "evt-pages-1", "ord-pages-1"));
   const { p, problems } = await page();
   await p.goto(`${base}/console/`);
   await p.click("#rows tr.case");
@@ -90,6 +105,42 @@ test("the console explains a case's decision by replaying it with a trace", asyn
   assert.match(top, /^triage\(\)/);
   const fired = await p.$$eval("#why-out .trace-fired b", (bs) => bs.map((b) => b.textContent));
   assert.ok(fired.length > 0, "the rules that fired are in the trace");
+  assert.deepEqual(problems, []);
+  await p.close();
+});
+
+test("an agent works the queue from the keyboard, sees SLA countdowns and live updates, and is warned before resolving cancels actions", async () => {
+  const first = await post(sample("payment_declined", "evt-pages-k1", "ord-pages-k1"));
+  const { p, problems } = await page();
+  await p.goto(`${base}/console/`);
+  await p.waitForSelector("#rows tr.case");
+  // Every open case shows its SLA as a countdown.
+  const slas = await p.$$eval("#rows .sla", (xs) => xs.map((x) => x.textContent));
+  assert.ok(slas.length > 0 && slas.every((t) => /^(due in|overdue by) /.test(t)), slas.join(" | "));
+  // A case posted now appears without a reload.
+  const later = await post(sample("payment_declined", "evt-pages-k2", "ord-pages-k2"));
+  await p.waitForSelector(`#rows tr.case[data-id="${later.case_id}"]`, { timeout: 10_000 });
+  // j opens the first case; rows are focusable.
+  await p.locator("body").press("j");
+  await p.waitForSelector("#detail h2");
+  const focused = await p.evaluate(() => document.activeElement?.dataset?.id);
+  assert.ok(focused, "a queue row has the focus");
+  // Open the first posted case with the keyboard: focus its row, Enter.
+  await p.focus(`#rows tr.case[data-id="${first.case_id}"]`);
+  await p.keyboard.press("Enter");
+  await p.waitForFunction((id) => document.querySelector("#detail h2")?.textContent.startsWith(`Case ${id}:`), first.case_id);
+  // Its planned payment retry is undelivered: resolving warns, and keeping it works.
+  const warning = await p.textContent("#resolve-warning");
+  assert.match(warning, /retry_payment/);
+  await p.check("#keep-actions");
+  await p.selectOption("#outcome", "recovered");
+  await p.click("#resolve");
+  await p.waitForFunction(() => /resolved/.test(document.querySelector("#message")?.textContent ?? ""));
+  const actions = (await get(`/v1/cases/${first.case_id}`)).actions;
+  assert.ok(actions.some((a) => a.type === "retry_payment" && a.status !== "cancelled"), JSON.stringify(actions));
+  // Every input in the detail has a label.
+  const unlabelled = await p.$$eval("#detail input, #detail textarea, #detail select", (xs) => xs.filter((x) => !x.closest("label") && !x.labels?.length).map((x) => x.id));
+  assert.deepEqual(unlabelled, []);
   assert.deepEqual(problems, []);
   await p.close();
 });

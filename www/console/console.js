@@ -11,6 +11,8 @@ const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 let cursor = null;
 let selected = null;
+let loadToken = 0; // the latest load: answers of superseded loads are dropped
+let pages = 0;     // pages shown; live refresh only reloads a queue still on its first page
 
 for (const k of KINDS) $("kind").append(new Option(k.replaceAll("_", " "), k));
 $("key").value = localStorage.getItem("ordex-key") ?? "";
@@ -38,29 +40,82 @@ function say(text, isError = false) {
   $("message").className = isError ? "error" : "muted";
 }
 
-async function load(reset) {
-  if (reset) { cursor = null; $("rows").replaceChildren(); }
+// "due in 2 h 5 min" / "overdue by 12 min", and its state: due-soon within the hour.
+function sla(due, now = Date.now()) {
+  const ms = Date.parse(due) - now;
+  const mins = Math.round(Math.abs(ms) / 60000);
+  const span = mins >= 1440 ? `${Math.floor(mins / 1440)} d ${Math.floor((mins % 1440) / 60)} h` : mins >= 60 ? `${Math.floor(mins / 60)} h ${mins % 60} min` : `${mins} min`;
+  if (ms < 0) return { text: `overdue by ${span}`, state: "overdue" };
+  return { text: `due in ${span}`, state: ms < 3600000 ? "due-soon" : "" };
+}
+
+function slaCell(due) {
+  const s = sla(due);
+  return `<span class="sla ${s.state}" data-due="${esc(due)}" title="${esc(new Date(due).toLocaleString())}">${esc(s.text)}</span>`;
+}
+
+// SLA countdowns move on their own.
+setInterval(() => {
+  for (const el of document.querySelectorAll(".sla[data-due]")) {
+    const s = sla(el.dataset.due);
+    el.textContent = s.text;
+    el.className = `sla ${s.state}`;
+  }
+}, 30000);
+
+// An amount in minor units, for people: 18000 USD is $180.00.
+function money(minor, currency) {
+  if (typeof minor !== "number" || !currency) return String(minor ?? "?");
+  try {
+    const f = new Intl.NumberFormat(undefined, { style: "currency", currency });
+    return f.format(minor / 10 ** (f.resolvedOptions().maximumFractionDigits ?? 2));
+  } catch { return `${minor} ${currency}`; }
+}
+
+function caseRow(c) {
+  const tr = document.createElement("tr");
+  tr.className = "case";
+  tr.dataset.id = c.id;
+  tr.tabIndex = 0;
+  tr.setAttribute("role", "button");
+  tr.setAttribute("aria-label", `Case ${c.id}: ${c.category.replaceAll("_", " ")}, ${c.urgency}, order ${c.order_id}`);
+  tr.innerHTML = `<td class="urgency ${esc(c.urgency)}">${esc(c.urgency)}<div class="muted">${c.priority_score}</div></td>
+    <td><b>${esc(c.category.replaceAll("_", " "))}</b><div class="muted">${esc(c.order_id)} · ${c.kinds.map((k) => `<span class="tag">${esc(k)}</span>`).join("")}</div>
+    <div class="muted">${esc(c.customer_tier ?? "")} ${esc(c.route)}</div></td>
+    <td>${c.status === "open" ? slaCell(c.sla_due) : esc(c.status)}</td><td>${esc(c.assignee ?? "—")}</td>`;
+  tr.addEventListener("click", () => show(c.id));
+  tr.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); show(c.id); } });
+  if (c.id === selected) tr.classList.add("selected");
+  return tr;
+}
+
+// `reset` starts from the first page; rows are replaced only when the
+// answer arrives, and an answer to a superseded load is dropped, so
+// overlapping loads never duplicate rows.
+async function load(reset, quiet = false) {
+  const token = ++loadToken;
   const q = new URLSearchParams({ status: $("status").value, sort: $("sort").value, limit: "50" });
   for (const id of ["route", "kind", "tier", "assignee"]) if ($(id).value.trim()) q.set(id, $(id).value.trim());
-  if (cursor) q.set("cursor", cursor);
+  if (!reset && cursor) q.set("cursor", cursor);
   try {
     const page = await api(`/v1/cases?${q}`);
-    for (const c of page.cases) {
-      const tr = document.createElement("tr");
-      tr.className = "case";
-      tr.dataset.id = c.id;
-      tr.innerHTML = `<td class="urgency ${esc(c.urgency)}">${esc(c.urgency)}<div class="muted">${c.priority_score}</div></td>
-        <td><b>${esc(c.category.replaceAll("_", " "))}</b><div class="muted">${esc(c.order_id)} · ${c.kinds.map((k) => `<span class="tag">${esc(k)}</span>`).join("")}</div>
-        <div class="muted">${esc(c.customer_tier ?? "")} ${esc(c.route)}</div></td>
-        <td>${esc(new Date(c.sla_due).toLocaleString())}</td><td>${esc(c.assignee ?? "—")}</td>`;
-      tr.addEventListener("click", () => show(c.id));
-      $("rows").append(tr);
-    }
+    if (token !== loadToken) return;
+    const focused = document.activeElement?.closest?.("#rows tr.case")?.dataset.id;
+    const rows = page.cases.map(caseRow);
+    if (reset) { $("rows").replaceChildren(...rows); pages = 1; } else { $("rows").append(...rows); pages += 1; }
+    if (focused) $("rows").querySelector(`tr[data-id="${focused}"]`)?.focus();
     cursor = page.next_cursor;
     $("more").hidden = !cursor;
-    say(`${$("rows").children.length} case(s)`);
-  } catch (e) { say(e.message, true); }
+    $("live").textContent = `updated ${new Date().toLocaleTimeString()}`;
+    if (!quiet) say(`${$("rows").children.length} case(s)`);
+  } catch (e) { if (token === loadToken) say(e.message, true); }
 }
+
+// Live queue: the first page reloads every 20 s while the page is visible
+// (`ordex-poll-ms` in localStorage changes the period).
+setInterval(() => {
+  if ($("key").value && pages <= 1 && document.visibilityState === "visible") load(true, true);
+}, Number(localStorage.getItem("ordex-poll-ms")) || 20000);
 
 function actionRow(a) {
   const buttons = [];
@@ -79,6 +134,8 @@ async function show(id) {
     const c = await api(`/v1/cases/${id}`);
     const d = c.decision?.answer?.ok;
     const errors = c.decision?.answer?.errors;
+    // Actions not yet delivered: resolving the case cancels them unless kept.
+    const undelivered = c.actions.filter((a) => ["proposed", "pending", "held"].includes(a.status));
     const reasons = (d?.reasons ?? []).map((r) => `<li>${esc(r.message)} <span class="muted">(${esc(r.rule)})</span></li>`).join("");
     $("detail").innerHTML = `
       <section><h2>Case ${c.id}: ${esc(c.category.replaceAll("_", " "))}</h2>
@@ -89,30 +146,37 @@ async function show(id) {
         ${c.decision?.retry_plan?.ok ? `<div class="muted">Retry plan: ${esc((c.decision.retry_plan.ok.next_attempts ?? []).join(", ") || "no retry")}; ${esc((c.decision.retry_plan.ok.compliance_notes ?? []).join("; "))}</div>` : ""}
         ${c.decision?.call ? `<div class="row"><button id="why">Why? Replay with a trace</button></div><div id="why-out"></div>` : ""}</section>
       <section><h3>Actions</h3><table>${c.actions.map(actionRow).join("") || "<tr><td class='muted'>none</td></tr>"}</table></section>
-      <section><h3>Customer</h3>${c.customer ? `<div><b>${esc(c.customer.id)}</b> · ${esc(c.customer.as_reported?.tier ?? "")} · lifetime value ${esc(c.customer.as_reported?.lifetime_value_minor ?? "?")} · ${c.customer.orders_with_exceptions} order(s) with exceptions</div>
+      <section><h3>Customer</h3>${c.customer ? `<div><b>${esc(c.customer.id)}</b> · ${esc(c.customer.as_reported?.tier ?? "")} · lifetime value ${esc(money(c.customer.as_reported?.lifetime_value_minor, c.customer.as_reported?.currency))} · ${c.customer.orders_with_exceptions} order(s) with exceptions</div>
         <div class="muted">cases: ${esc(JSON.stringify(c.customer.cases_by_status))} · outcomes: ${esc(JSON.stringify(c.customer.outcomes))}</div>` : "<span class='muted'>unknown</span>"}</section>
       <section><h3>Order timeline</h3><table>${c.timeline.map((t) => `<tr><td>${esc(new Date(t.occurred_at).toLocaleString())}</td><td>${esc(t.kind)}</td><td class="muted">${esc(t.source)} · case ${t.case_id} · ${esc(t.route)}</td></tr>`).join("")}</table></section>
       <section><h3>Notes</h3>${c.notes.map((n) => `<p><b>${esc(n.author)}</b> <span class="muted">${esc(new Date(n.at).toLocaleString())}</span><br>${esc(n.text)}</p>`).join("") || "<p class='muted'>none</p>"}
-        <div class="row"><input id="author" placeholder="you" size="10" value="${esc(localStorage.getItem("ordex-agent") ?? "")}"><textarea id="note" rows="2" cols="40" placeholder="Add a note"></textarea><button id="add-note">Add note</button></div></section>
+        <div class="row"><label>Your name <input id="author" placeholder="you" size="10" value="${esc(localStorage.getItem("ordex-agent") ?? "")}"></label><label>Note <textarea id="note" rows="2" cols="40" placeholder="Add a note"></textarea></label><button id="add-note">Add note</button></div></section>
       ${c.status === "open" ? `<section><h3>Work it</h3><div class="row">
         <button id="take">Assign to me</button>
-        <select id="outcome">${OUTCOMES.map((o) => `<option>${o}</option>`).join("")}</select>
-        <button class="primary" id="resolve">Resolve</button></div></section>` : ""}
+        <label>Outcome <select id="outcome">${OUTCOMES.map((o) => `<option>${o}</option>`).join("")}</select></label>
+        ${undelivered.length ? `<label class="warning"><span><input type="checkbox" id="keep-actions"> keep the ${undelivered.length} undelivered action(s)</span></label>` : ""}
+        <button class="primary" id="resolve">Resolve</button></div>
+        ${undelivered.length ? `<div class="warning" id="resolve-warning">Resolving cancels ${undelivered.map((a) => `${esc(a.type)} (${esc(a.status)})`).join(", ")} unless you keep them.</div>` : ""}</section>` : ""}
       <section><h3>Latest event</h3><pre>${esc(JSON.stringify(c.latest_event, null, 2))}</pre></section>`;
     if ($("why")) $("why").onclick = () => why(c.decision, $("why-out"));
     const me = () => { const a = $("author").value.trim(); localStorage.setItem("ordex-agent", a); return a; };
     $("add-note").onclick = async () => {
-      try { await api(`/v1/cases/${id}/notes`, { author: me(), text: $("note").value }); show(id); } catch (e) { say(e.message, true); }
+      try { await api(`/v1/cases/${id}/notes`, { author: me(), text: $("note").value }); say("Note added"); show(id); } catch (e) { say(e.message, true); }
     };
     if ($("take")) $("take").onclick = async () => {
-      try { await api(`/v1/cases/${id}/assign`, { assignee: me() || null }); show(id); load(true); } catch (e) { say(e.message, true); }
+      try { await api(`/v1/cases/${id}/assign`, { assignee: me() || null }); say(`Case ${id} assigned to ${me() || "nobody"}`); show(id); load(true, true); } catch (e) { say(e.message, true); }
     };
     if ($("resolve")) $("resolve").onclick = async () => {
-      try { await api(`/v1/cases/${id}/resolve`, { outcome: $("outcome").value, by: me() || "agent" }); show(id); load(true); } catch (e) { say(e.message, true); }
+      const keep = Boolean($("keep-actions")?.checked);
+      try {
+        await api(`/v1/cases/${id}/resolve`, { outcome: $("outcome").value, by: me() || "agent", keep_actions: keep });
+        say(`Case ${id} resolved (${$("outcome").value})${undelivered.length ? (keep ? `; ${undelivered.length} action(s) kept` : `; ${undelivered.length} action(s) cancelled`) : ""}`);
+        show(id); load(true, true);
+      } catch (e) { say(e.message, true); }
     };
     for (const b of $("detail").querySelectorAll("button[data-act]")) {
       b.onclick = async () => {
-        try { await api(`/v1/actions/${b.dataset.id}/${b.dataset.act}`, {}); show(id); } catch (e) { say(e.message, true); }
+        try { await api(`/v1/actions/${b.dataset.id}/${b.dataset.act}`, {}); say(`Action ${b.dataset.id}: ${b.dataset.act} done`); show(id); } catch (e) { say(e.message, true); }
       };
     }
   } catch (e) { say(e.message, true); }
@@ -227,5 +291,19 @@ async function drawIncident(id, el) {
 
 if ($("key").value) { loadIncidents(); setInterval(loadIncidents, 30000); }
 $("refresh").addEventListener("click", loadIncidents);
+
+// Keyboard: j/k move through the queue (and open), Enter opens the focused
+// row, a assigns, n goes to the note, r to the resolve button, w asks why.
+document.addEventListener("keydown", (e) => {
+  if (e.ctrlKey || e.metaKey || e.altKey || e.target.closest?.("input, textarea, select")) return;
+  const rows = [...$("rows").children];
+  const at = rows.findIndex((r) => r === document.activeElement || r.dataset.id == selected);
+  const go = (i) => { const r = rows[Math.max(0, Math.min(rows.length - 1, i))]; if (r) { r.focus(); show(Number(r.dataset.id)); } };
+  const keys = {
+    j: () => go(at + 1), k: () => go(at < 0 ? 0 : at - 1),
+    a: () => $("take")?.click(), n: () => $("note")?.focus(), r: () => $("resolve")?.focus(), w: () => $("why")?.click(),
+  };
+  if (keys[e.key]) { e.preventDefault(); keys[e.key](); }
+});
 
 if ($("key").value) load(true); else say("Enter the API key printed when ordex serve started (ordex-data/api-key).");
