@@ -76,6 +76,18 @@ test("evaluateJson with trace: true adds the trace of the rules beside the same 
   assert.equal(bad.errors[0].code, "input_invalid");
 });
 
+test("runTests runs the bundle's own cases with the core's runner, failures with their differences", () => {
+  const run = Engine.fromBundle(bundle).runTests();
+  assert.deepEqual(run.file_errors, []);
+  assert.ok(run.cases.length >= 200, `${run.cases.length}`);
+  assert.ok(run.cases.every((c) => c.passed), JSON.stringify(run.cases.find((c) => !c.passed)));
+  const changed = structuredClone(bundle);
+  changed.manifest = changed.manifest.replace("high_value_order_usd = 500", "high_value_order_usd = 5");
+  const after = Engine.fromBundle(rebundle(changed)).runTests();
+  const failed = after.cases.filter((c) => !c.passed);
+  assert.ok(failed.length > 0 && failed.every((c) => c.mismatches.length > 0));
+});
+
 test("bad input throws OrdexInputError naming the JSON path", () => {
   const engine = Engine.fromBundle(bundle);
   const event = example("payment_declined");

@@ -144,3 +144,21 @@ test("an agent works the queue from the keyboard, sees SLA countdowns and live u
   assert.deepEqual(problems, []);
   await p.close();
 });
+
+test("the playground runs the pack's own tests, and a param changed in ordex.toml changes the outcome", async () => {
+  const { p, problems } = await page();
+  await p.goto(`${base}/playground/`);
+  await p.waitForFunction(() => document.querySelector("#entry")?.options.length > 0);
+  await p.click("#tests");
+  await p.waitForFunction(() => /passed, \d+ failed/.test(document.querySelector("#answer")?.textContent ?? ""), null, { timeout: 60_000 });
+  assert.match(await p.textContent("#answer"), /^\d{3} passed, 0 failed/);
+  await p.selectOption("#file", "ordex.toml");
+  const manifest = await p.inputValue("#source");
+  assert.match(manifest, /high_value_order_usd = 500/);
+  await p.fill("#source", manifest.replace("high_value_order_usd = 500", "high_value_order_usd = 5"));
+  await p.click("#tests");
+  await p.waitForFunction(() => /FAIL /.test(document.querySelector("#answer")?.textContent ?? ""), null, { timeout: 60_000 });
+  assert.match(await p.textContent("#answer"), /passed, [1-9]\d* failed/);
+  assert.deepEqual(problems, []);
+  await p.close();
+});

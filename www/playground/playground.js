@@ -35,7 +35,12 @@ async function start() {
     if (!active.id) throw new Error(active.errors?.[0]?.message ?? "no active bundle");
     original = await (await fetch(`/v1/bundles/${encodeURIComponent(active.id)}`, { headers })).json();
     edited = {};
-    $("file").replaceChildren(...Object.keys(original.files).filter((f) => f.endsWith(".rhai")).map((f) => new Option(f, f)));
+    // Rules first, then the manifest (params included), tables and tests.
+    const editable = Object.keys(original.files).filter((f) => /\.(rhai|csv|json)$/.test(f));
+    const order = (f) => (f.endsWith(".rhai") ? 0 : f.endsWith(".csv") ? 2 : 3);
+    editable.sort((a, b) => order(a) - order(b) || (a < b ? -1 : 1));
+    $("file").replaceChildren(...editable.filter((f) => order(f) === 0).map((f) => new Option(f, f)),
+      new Option(MANIFEST, MANIFEST), ...editable.filter((f) => order(f) > 0).map((f) => new Option(f, f)));
     samples = [];
     for (const [path, text] of Object.entries(original.files)) {
       if (!path.endsWith(".json")) continue;
@@ -92,9 +97,52 @@ function setPath(doc, path, value) {
   return doc;
 }
 
+const MANIFEST = "ordex.toml";
+
 function showFile() {
   const f = $("file").value;
-  $("source").value = edited[f] ?? original.files[f];
+  $("source").value = edited[f] ?? (f === MANIFEST ? original.manifest : original.files[f]);
+}
+
+// The bundle as edited: the manifest and files with the page's changes.
+async function editedBundle() {
+  const { [MANIFEST]: manifest, ...files } = edited;
+  return rebundle({ ...original, manifest: manifest ?? original.manifest, files: { ...original.files, ...files } });
+}
+
+function showCompileErrors(e) {
+  const where = (e.errors ?? []).map((x) => (x.location?.file ? `${x.location.file}:${x.location.line}:${x.location.col}: ` : "") + x.message).join("\n");
+  $("answer").textContent = `${e.name}: ${e.code}\n${where}`;
+  $("answer").className = "error";
+}
+
+// The pack's own test cases, run in the page by the core's runner.
+async function runTests() {
+  if (!original) return;
+  let engine;
+  try { engine = Engine.fromBundle(await editedBundle()); } catch (e) { showCompileErrors(e); return; }
+  try {
+    const t0 = performance.now();
+    const run = engine.runTests();
+    $("timing").textContent = `${(performance.now() - t0).toFixed(0)} ms for ${run.cases.length} cases`;
+    const failed = run.cases.filter((c) => !c.passed);
+    const lines = [`${run.cases.length - failed.length} passed, ${failed.length} failed`];
+    for (const f of run.file_errors) lines.push(`test file ${f.file}: ${f.message}`);
+    for (const c of failed) lines.push("", `FAIL ${c.file}::${c.name}`, ...c.mismatches.map((m) => `  ${m}`));
+    $("answer").textContent = lines.join("\n");
+    $("answer").className = failed.length || run.file_errors.length ? "error" : "";
+    $("trace-out").replaceChildren();
+  } finally { engine.free(); }
+}
+
+async function download() {
+  if (!original) return;
+  const bundle = await editedBundle();
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(new Blob([JSON.stringify(bundle)], { type: "application/json" }));
+  a.download = `bundle-${bundle.id.slice(7, 19)}.json`;
+  a.click();
+  URL.revokeObjectURL(a.href);
 }
 
 function showSamples() {
@@ -113,14 +161,11 @@ function showSample() {
 
 async function run() {
   if (!original) return;
-  const files = { ...original.files, ...edited };
   let engine;
   try {
-    engine = Engine.fromBundle(await rebundle({ ...original, files }));
+    engine = Engine.fromBundle(await editedBundle());
   } catch (e) {
-    const where = (e.errors ?? []).map((x) => (x.location?.file ? `${x.location.file}:${x.location.line}:${x.location.col}: ` : "") + x.message).join("\n");
-    $("answer").textContent = `${e.name}: ${e.code}\n${where}`;
-    $("answer").className = "error";
+    showCompileErrors(e);
     return;
   }
   $("trace-out").replaceChildren();
@@ -192,5 +237,7 @@ $("reset").addEventListener("click", () => { delete edited[$("file").value]; sho
 $("entry").addEventListener("change", showSamples);
 $("sample").addEventListener("change", showSample);
 $("run").addEventListener("click", run);
+$("tests").addEventListener("click", runTests);
+$("download").addEventListener("click", download);
 document.addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); run(); } });
 start();

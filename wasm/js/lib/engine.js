@@ -54,6 +54,11 @@ export function bind(raw) {
       return unwrap(this.#inner.evaluate(entry, input, now, context ?? null));
     }
 
+    /** The bundle's own test cases, run as `ordex test` runs them: `{cases, file_errors}`. */
+    runTests() {
+      return this.#inner.runTests();
+    }
+
     /** Envelope in, answer out, both JSON text; never throws (the host-ABI contract). */
     evaluateJson(call) {
       return this.#inner.evaluateJson(call);

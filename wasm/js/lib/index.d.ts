@@ -107,6 +107,24 @@ export interface RetryOptions {
   collect_by?: string;
 }
 
+/** One test case's result. */
+export interface CaseOutcome {
+  file: string;
+  name: string;
+  entry: string;
+  passed: boolean;
+  /** Each difference from the expectation (`at .route: expected "agent", got "self_heal"`). */
+  mismatches: string[];
+  /** The whole answer. */
+  answer: unknown;
+}
+
+/** What `runTests` found: every case, or the test files that could not be read. */
+export interface TestRun {
+  cases: CaseOutcome[];
+  file_errors: { file: string; message: string }[];
+}
+
 export class Engine {
   private constructor();
   /** Compiles a bundle. Throws OrdexBundleError with file:line:col diagnostics. */
@@ -129,6 +147,8 @@ export class Engine {
    * `trace` member (a {@link Trace}) beside `ok` or `errors`.
    */
   evaluateJson(call: string): string;
+  /** Runs the bundle's own test cases as `ordex test` does (the core's runner and matcher). */
+  runTests(): TestRun;
   /** Frees the engine's Wasm memory. */
   free(): void;
 }

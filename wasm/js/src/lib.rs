@@ -128,6 +128,24 @@ impl Engine {
         self.inner.pack().entries().keys().cloned().collect()
     }
 
+    /// Runs the bundle's own test cases with the core's runner, as `ordex
+    /// test` does: `{cases: [{file, name, entry, passed, mismatches,
+    /// answer}], file_errors: [{file, message}]}`.
+    #[wasm_bindgen(js_name = runTests)]
+    pub fn run_tests(&self) -> JsValue {
+        let out = match ordex_core::testing::run_bundle_tests(&self.inner, None) {
+            Ok(cases) => json!({ "cases": cases, "file_errors": [] }),
+            Err(errors) => json!({
+                "cases": [],
+                "file_errors": errors
+                    .iter()
+                    .map(|e| json!({ "file": e.file, "message": e.message }))
+                    .collect::<Vec<_>>(),
+            }),
+        };
+        parse(&out.to_string())
+    }
+
     /// `checkout(cart)`: findings for a cart before the order is placed.
     pub fn checkout(&self, cart: &JsValue, now: &JsValue) -> JsValue {
         let env = to_json(cart, "input")
