@@ -72,6 +72,42 @@ function money(minor, currency) {
   } catch { return `${minor} ${currency}`; }
 }
 
+// {"open": 1, "resolved": 3} as "1 open, 3 resolved" ("none" when empty).
+function counts(m) {
+  const parts = Object.entries(m ?? {}).filter(([, n]) => n).map(([k, n]) => `${n} ${k.replaceAll("_", " ")}`);
+  return parts.length ? parts.join(", ") : "none";
+}
+
+// "3 h ago" / "in 20 min", beside the absolute time.
+function when(at) {
+  const ms = Date.parse(at) - Date.now();
+  if (!Number.isFinite(ms)) return esc(at ?? "");
+  const m = Math.round(Math.abs(ms) / 60000);
+  const span = m >= 2880 ? `${Math.round(m / 1440)} d` : m >= 120 ? `${Math.round(m / 60)} h` : `${m} min`;
+  return `<span title="${esc(new Date(at).toLocaleString())}">${ms < 0 ? `${span} ago` : `in ${span}`}</span>`;
+}
+
+// The event as a person reads it: what happened, the order, the customer,
+// and the exception's own fields (amounts with their currency).
+function eventSummary(e) {
+  if (!e || typeof e !== "object") return "<p class='muted'>none</p>";
+  const o = e.order ?? {};
+  const cur = o.currency;
+  const total = (o.lines ?? []).reduce((s, l) => s + (l.unit_price_minor ?? 0) * (l.quantity ?? 0), o.shipping_minor ?? 0);
+  const ex = e.exception ?? {};
+  const field = (k, v) => {
+    if (v === null || v === undefined || typeof v === "object") return "";
+    const shown = k.endsWith("_minor") && typeof v === "number" ? money(v, ex.currency ?? ex.payment?.currency ?? cur) : String(v);
+    return `<tr><td class="muted">${esc(k.replace(/_minor$/, "").replaceAll("_", " "))}</td><td>${esc(shown)}</td></tr>`;
+  };
+  const nested = Object.entries(ex).filter(([, v]) => v && typeof v === "object" && !Array.isArray(v));
+  return `<div><b>${esc(String(ex.kind ?? "").replaceAll("_", " "))}</b> · ${when(e.occurred_at)} · event ${esc(e.id)}</div>
+    <div>Order <b>${esc(o.id)}</b> (${esc(o.channel ?? "")}) · ${(o.lines ?? []).length} line(s) · ${esc(money(total, cur))} · placed ${when(o.placed_at)}</div>
+    ${e.customer ? `<div>Customer <b>${esc(e.customer.id)}</b> · ${esc(e.customer.tier ?? "")}</div>` : ""}
+    <table>${Object.entries(ex).map(([k, v]) => (k === "kind" ? "" : field(k, v))).join("")}
+    ${nested.map(([name, obj]) => Object.entries(obj).map(([k, v]) => field(`${name} ${k}`, v)).join("")).join("")}</table>`;
+}
+
 function caseRow(c) {
   const tr = document.createElement("tr");
   tr.className = "case";
@@ -147,7 +183,7 @@ async function show(id) {
         ${c.decision?.call ? `<div class="row"><button id="why">Why? Replay with a trace</button></div><div id="why-out"></div>` : ""}</section>
       <section><h3>Actions</h3><table>${c.actions.map(actionRow).join("") || "<tr><td class='muted'>none</td></tr>"}</table></section>
       <section><h3>Customer</h3>${c.customer ? `<div><b>${esc(c.customer.id)}</b> · ${esc(c.customer.as_reported?.tier ?? "")} · lifetime value ${esc(money(c.customer.as_reported?.lifetime_value_minor, c.customer.as_reported?.currency))} · ${c.customer.orders_with_exceptions} order(s) with exceptions</div>
-        <div class="muted">cases: ${esc(JSON.stringify(c.customer.cases_by_status))} · outcomes: ${esc(JSON.stringify(c.customer.outcomes))}</div>` : "<span class='muted'>unknown</span>"}</section>
+        <div class="muted">cases: ${esc(counts(c.customer.cases_by_status))} · outcomes: ${esc(counts(c.customer.outcomes))}</div>` : "<span class='muted'>unknown</span>"}</section>
       <section><h3>Order timeline</h3><table>${c.timeline.map((t) => `<tr><td>${esc(new Date(t.occurred_at).toLocaleString())}</td><td>${esc(t.kind)}</td><td class="muted">${esc(t.source)} · case ${t.case_id} · ${esc(t.route)}</td></tr>`).join("")}</table></section>
       <section><h3>Notes</h3>${c.notes.map((n) => `<p><b>${esc(n.author)}</b> <span class="muted">${esc(new Date(n.at).toLocaleString())}</span><br>${esc(n.text)}</p>`).join("") || "<p class='muted'>none</p>"}
         <div class="row"><label>Your name <input id="author" placeholder="you" size="10" value="${esc(localStorage.getItem("ordex-agent") ?? "")}"></label><label>Note <textarea id="note" rows="2" cols="40" placeholder="Add a note"></textarea></label><button id="add-note">Add note</button></div></section>
@@ -157,7 +193,8 @@ async function show(id) {
         ${undelivered.length ? `<label class="warning"><span><input type="checkbox" id="keep-actions"> keep the ${undelivered.length} undelivered action(s)</span></label>` : ""}
         <button class="primary" id="resolve">Resolve</button></div>
         ${undelivered.length ? `<div class="warning" id="resolve-warning">Resolving cancels ${undelivered.map((a) => `${esc(a.type)} (${esc(a.status)})`).join(", ")} unless you keep them.</div>` : ""}</section>` : ""}
-      <section><h3>Latest event</h3><pre>${esc(JSON.stringify(c.latest_event, null, 2))}</pre></section>`;
+      <section><h3>Latest event</h3>${eventSummary(c.latest_event)}
+        <details><summary>Raw event</summary><pre>${esc(JSON.stringify(c.latest_event, null, 2))}</pre></details></section>`;
     if ($("why")) $("why").onclick = () => why(c.decision, $("why-out"));
     const me = () => { const a = $("author").value.trim(); localStorage.setItem("ordex-agent", a); return a; };
     $("add-note").onclick = async () => {
