@@ -70,7 +70,8 @@ fn collect(
                 .join("/");
             // Rules, the model and table files the manifest declares, and test cases under the manifest's test directory; examples
             // and notes beside the pack stay out of the bundle.
-            let is_test = key.starts_with(&format!("{tests}/")) && name.ends_with(".json");
+            let is_test = (key.starts_with(&format!("{tests}/")) && name.ends_with(".json"))
+                || name.ends_with(ordex_core::runtime::TEST_FILE_SUFFIX);
             if name.ends_with(".rhai") || is_test || models.contains(&key) {
                 files.insert(key, read(&path)?);
             }

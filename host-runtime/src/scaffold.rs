@@ -1,6 +1,6 @@
 //! What `ordex new kind` writes: a handler file for one exception kind in
-//! the pack's handler directory, and a test file whose base is a sample
-//! event of that kind. Pure: the pack's manifest and existing paths in,
+//! the pack's handler directory, and beside it a test file whose base is a
+//! sample event of that kind. Pure: the pack's manifest and existing paths in,
 //! the files to write out; the command does the I/O.
 
 use ordex_core::model::ExceptionKind;
@@ -129,7 +129,8 @@ pub fn kind_handler(
              }}\n"
         ),
     }];
-    let tests = format!("{}/{entry}_{kind}.json", m.tests.trim_end_matches('/'));
+    // The handler's tests sit beside it.
+    let tests = format!("{dir}/{kind}{}", ordex_core::runtime::TEST_FILE_SUFFIX);
     if !exists(&tests) {
         let base: serde_json::Value =
             serde_json::from_str(sample_event(parsed)).unwrap_or(serde_json::Value::Null);
@@ -163,7 +164,7 @@ mod tests {
         let files = kind_handler(MANIFEST, "credit_hold", &|_| false).expect("scaffold");
         assert_eq!(files[0].path, "triage/credit_hold.rhai");
         assert!(files[0].text.contains("fn handle(d, event, ctx, facts) {"));
-        assert_eq!(files[1].path, "tests/triage_credit_hold.json");
+        assert_eq!(files[1].path, "triage/credit_hold.test.json");
         let doc: serde_json::Value = serde_json::from_str(&files[1].text).expect("json");
         assert_eq!(doc["base"]["exception"]["kind"], "credit_hold");
         assert_eq!(doc["cases"][0]["expect"]["kind"], "credit_hold");
@@ -182,7 +183,7 @@ mod tests {
             kind_handler(MANIFEST, "credit_hold", &|p| p == "triage/credit_hold.rhai"),
             Err(ScaffoldError::Exists("triage/credit_hold.rhai".into()))
         );
-        let tests_taken = kind_handler(MANIFEST, "credit_hold", &|p| p.starts_with("tests/"))
+        let tests_taken = kind_handler(MANIFEST, "credit_hold", &|p| p.ends_with(".test.json"))
             .expect("handler only");
         assert_eq!(tests_taken.len(), 1);
         let plain = "name = \"p\"\nversion = \"1\"\n[entries.triage]\nfile = \"triage.rhai\"\n";

@@ -86,14 +86,14 @@ fn test_runs_the_pack_and_a_filter_selects_cases() {
             "test",
             "rules",
             "--filter",
-            "triage_carrier.json::lost",
+            "carrier_exception.test.json::lost",
             "--verbose",
         ],
         None,
     );
     let (out, _) = text(&o);
     assert!(
-        out.contains("PASS tests/triage_carrier.json::lost low-value"),
+        out.contains("PASS triage/carrier_exception.test.json::lost low-value"),
         "{out}"
     );
     assert!(out.contains("2 passed, 0 failed"), "{out}");

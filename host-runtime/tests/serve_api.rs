@@ -761,7 +761,7 @@ fn storefronts_fetch_only_the_checkout_rules_without_a_key_and_revalidate_by_eta
         "triage.rhai",
         "retry.rhai",
         "models/intents.model",
-        "tests/triage_payment.json",
+        "triage/payment_declined.test.json",
     ] {
         assert!(!files.contains_key(secret), "{secret} is public");
     }

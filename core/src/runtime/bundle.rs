@@ -48,6 +48,9 @@ fn content_id(manifest: &str, files: &BTreeMap<String, String>) -> String {
     id
 }
 
+/// A test file outside the test directory ends so.
+pub const TEST_FILE_SUFFIX: &str = ".test.json";
+
 impl Bundle {
     /// Builds a bundle from a manifest text and the pack's files, computing its id.
     pub fn from_files(manifest: String, files: BTreeMap<String, String>) -> Self {
@@ -100,7 +103,9 @@ impl Bundle {
         })
     }
 
-    /// Test files of the pack (`*.json` under the manifest's test directory).
+    /// Test files of the pack: `*.json` under the manifest's test
+    /// directory, and `*.test.json` anywhere (beside the rules they test,
+    /// such as `triage/credit_hold.test.json`).
     pub fn test_files<'a>(
         &'a self,
         tests_dir: &'a str,
@@ -108,7 +113,9 @@ impl Bundle {
         let prefix = format!("{}/", tests_dir.trim_end_matches('/'));
         self.files
             .iter()
-            .filter(move |(p, _)| p.starts_with(&prefix) && p.ends_with(".json"))
+            .filter(move |(p, _)| {
+                (p.starts_with(&prefix) && p.ends_with(".json")) || p.ends_with(TEST_FILE_SUFFIX)
+            })
             .map(|(p, t)| (p.as_str(), t.as_str()))
     }
 }

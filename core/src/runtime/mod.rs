@@ -25,7 +25,7 @@ pub(crate) mod trace;
 mod view;
 mod warning;
 
-pub use bundle::{BUNDLE_FORMAT, Bundle};
+pub use bundle::{BUNDLE_FORMAT, Bundle, TEST_FILE_SUFFIX};
 pub use call_check::closest_name;
 pub use compile::{CompiledEntry, CompiledPack};
 pub use convert::to_json;

@@ -36,13 +36,18 @@ pub fn run(pack: &Path) -> Result<ExitCode, Box<dyn std::error::Error>> {
     }
     let rule_ids = rule_ids(p.bundle());
     println!("rules: {} rule ids fired by the pack", rule_ids.len());
-    let tests: usize = p
-        .bundle()
-        .test_files(&m.tests)
-        .filter_map(|(_, t)| serde_json::from_str::<serde_json::Value>(t).ok())
+    let files: Vec<&str> = p.bundle().test_files(&m.tests).map(|(_, t)| t).collect();
+    let tests: usize = files
+        .iter()
+        .filter_map(|t| serde_json::from_str::<serde_json::Value>(t).ok())
         .map(|v| v["cases"].as_array().map_or(0, Vec::len))
         .sum();
-    println!("tests: {tests} case(s) under {}/", m.tests);
+    println!(
+        "tests: {tests} case(s) in {} file(s) (under {}/ and *{})",
+        files.len(),
+        m.tests,
+        ordex_core::runtime::TEST_FILE_SUFFIX
+    );
     println!("limits: {:?}", m.limits);
     if !m.tables.is_empty() {
         println!("tables:");
