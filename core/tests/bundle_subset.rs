@@ -24,7 +24,12 @@ fn the_checkout_subset_of_the_default_pack_answers_every_checkout_case_identical
     assert!(!subset.files.contains_key("retry.rhai"));
     assert!(!subset.files.contains_key("models/intents.model"));
     assert!(!subset.files.contains_key("models/carrier_notes.model"));
-    assert!(!subset.files.keys().any(|f| f.starts_with("tests/")));
+    assert!(
+        !subset
+            .files
+            .keys()
+            .any(|f| f.starts_with("tests/") || f.ends_with(".test.json"))
+    );
     let manifest = subset.parse_manifest().expect("manifest");
     assert_eq!(manifest.entries.keys().collect::<Vec<_>>(), ["checkout"]);
     for triage_only in [

@@ -124,15 +124,15 @@ fn ordex_train_reproduces_the_shipped_model_and_reaches_the_aim() {
 
 fn default_pack_with_entry(entry: &str, source: &str) -> ordex_core::api::Engine {
     let mut bundle = ordex_host::pack_dir::load(&repo().join("rules")).expect("default pack");
-    // Every rule file stays a library the probe entry can call.
-    let manifest: String = bundle
-        .manifest
-        .split("\n[")
-        .filter(|section| !section.starts_with("entries."))
-        .collect::<Vec<_>>()
-        .join("\n[");
-    bundle.manifest = format!("{manifest}\n[entries.{entry}]\nfile = \"{entry}.rhai\"\n");
-    bundle.files.retain(|path, _| !path.starts_with("tests/"));
+    // The pack as it is, plus a probe entry that calls into its libraries
+    // and kind handlers (`triage::<kind>::f`).
+    bundle.manifest = format!(
+        "{}\n[entries.{entry}]\nfile = \"{entry}.rhai\"\n",
+        bundle.manifest
+    );
+    bundle
+        .files
+        .retain(|path, _| !path.starts_with("tests/") && !path.ends_with(".test.json"));
     bundle
         .files
         .insert(format!("{entry}.rhai"), source.to_owned());
@@ -156,7 +156,7 @@ fn the_carrier_note_model_reads_held_out_notes_far_better_than_the_keyword_rules
     // Side by side, in one run: the default pack's keyword rules on the same notes.
     let engine = default_pack_with_entry(
         "kw",
-        "fn kw(input, ctx) { triage::carrier_keywords(normalize_text(input.text), \"other\") }",
+        "fn kw(input, ctx) { triage::carrier_exception::carrier_keywords(normalize_text(input.text), \"other\") }",
     );
     let mut keyword_right = 0;
     for r in &rows {
