@@ -78,6 +78,10 @@ test("the playground runs triage with a trace and shows it as a tree", async () 
   await p.waitForFunction(() => document.querySelector("#entry")?.options.length > 0);
   await p.selectOption("#entry", "triage");
   await p.waitForFunction(() => document.querySelector("#sample")?.options.length > 0);
+  // A sample the rules decide (some test cases are inputs refused before any rule runs).
+  const sample = await p.$eval("#sample", (s) => [...s.options].find((o) => /decline/i.test(o.text) && !/refused|unknown/i.test(o.text))?.value);
+  assert.ok(sample !== undefined, "a payment decline sample");
+  await p.selectOption("#sample", sample);
   await p.click("#run");
   await p.waitForSelector("#trace-out .trace details");
   const top = await p.textContent("#trace-out .trace > details > summary");

@@ -81,7 +81,7 @@ export function traceTree(trace, { onLocation } = {}) {
   const root = el("div", "trace");
   for (const s of trace?.steps ?? []) root.append(stepNode(s, 0, onLocation));
   if (trace?.dropped) root.append(el("div", "muted", `… ${trace.dropped} more steps not recorded (a trace keeps 2,000)`));
-  if (!root.childElementCount) root.append(el("div", "muted", "The trace is empty."));
+  if (!root.childElementCount) root.append(el("div", "muted", "No rule ran: the call was refused before the rules (see the answer)."));
   return root;
 }
 
