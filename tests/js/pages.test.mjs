@@ -166,3 +166,29 @@ test("the playground runs the pack's own tests, and a param changed in ordex.tom
   assert.deepEqual(problems, []);
   await p.close();
 });
+
+// axe-core in the page: no serious or critical violation.
+async function axe(p) {
+  await p.addScriptTag({ path: join(root, "tests", "js", "node_modules", "axe-core", "axe.min.js") });
+  const result = await p.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+test("the console, the playground and the checkout have no serious accessibility violation (axe-core)", async () => {
+  await post(sample("payment_declined", "evt-pages-axe", "ord-pages-axe"));
+  const { p, problems } = await page();
+  await p.goto(`${base}/console/`);
+  await p.click("#rows tr.case");
+  await p.waitForSelector("#detail h2");
+  assert.deepEqual(await axe(p), [], "console");
+  await p.goto(`${base}/playground/`);
+  await p.waitForFunction(() => document.querySelector("#entry")?.options.length > 0);
+  assert.deepEqual(await axe(p), [], "playground");
+  await p.goto(`${base}/checkout/`);
+  await p.waitForLoadState("networkidle");
+  assert.deepEqual(await axe(p), [], "checkout");
+  assert.deepEqual(problems, []);
+  await p.close();
+});

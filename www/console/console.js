@@ -114,7 +114,6 @@ function caseRow(c) {
   tr.dataset.id = c.id;
   tr.tabIndex = 0;
   tr.setAttribute("role", "button");
-  tr.setAttribute("aria-label", `Case ${c.id}: ${c.category.replaceAll("_", " ")}, ${c.urgency}, order ${c.order_id}`);
   tr.innerHTML = `<td class="urgency ${esc(c.urgency)}">${esc(c.urgency)}<div class="muted">${c.priority_score}</div></td>
     <td><b>${esc(c.category.replaceAll("_", " "))}</b><div class="muted">${esc(c.order_id)} · ${c.kinds.map((k) => `<span class="tag">${esc(k)}</span>`).join("")}</div>
     <div class="muted">${esc(c.customer_tier ?? "")} ${esc(c.route)}</div></td>
