@@ -5,6 +5,17 @@ mod common;
 use ordex_core::model::ExceptionKind;
 use ordex_core::testing::run_bundle_tests;
 
+/// A one-file pack with `tests` as its test file, run.
+fn run_with_tests(source: &str, tests: &str) -> Vec<ordex_core::testing::CaseOutcome> {
+    let mut bundle = common::generic_pack(source, "");
+    bundle
+        .files
+        .insert("tests/main.json".to_owned(), tests.to_owned());
+    let bundle = ordex_core::runtime::Bundle::from_files(bundle.manifest, bundle.files);
+    let engine = ordex_core::api::Engine::from_bundle(bundle).expect("compiles");
+    run_bundle_tests(&engine, None).expect("test file parses")
+}
+
 #[test]
 fn default_pack_passes_its_own_tests() {
     let engine = common::default_engine();
@@ -46,14 +57,7 @@ fn test_cases_can_set_a_field_to_null() {
         {"name": "set keeps null", "set": [{"path": "order.note", "value": null}], "expect": {"has_note": true, "null_note": true}},
         {"name": "bad path", "set": [{"path": "order.note.x", "value": 1}], "expect": {}}
       ]}"#;
-    let mut bundle = common::generic_pack(source, "");
-    bundle
-        .files
-        .insert("tests/main.json".to_owned(), tests.to_owned());
-    let bundle =
-        ordex_core::runtime::Bundle::from_files(bundle.manifest.clone(), bundle.files.clone());
-    let engine = ordex_core::api::Engine::from_bundle(bundle).expect("compiles");
-    let outcomes = run_bundle_tests(&engine, None).expect("test file parses");
+    let outcomes = run_with_tests(source, tests);
     let by_name = |n: &str| outcomes.iter().find(|o| o.name == n).expect(n);
     assert!(
         by_name("patch removes").passed,
@@ -84,14 +88,7 @@ fn a_failing_case_names_the_call_stack() {
         "fn half(n) {\n  n / 0\n}\n\nfn main(input, ctx) {\n  #{ half: half(input.n) }\n}\n";
     let tests = r#"{"entry": "main", "now": "2026-11-27T10:00:00Z",
       "cases": [{"name": "divides", "input": {"n": 4}, "expect": {"half": 2}}]}"#;
-    let mut bundle = common::generic_pack(source, "");
-    bundle
-        .files
-        .insert("tests/main.json".to_owned(), tests.to_owned());
-    let bundle =
-        ordex_core::runtime::Bundle::from_files(bundle.manifest.clone(), bundle.files.clone());
-    let engine = ordex_core::api::Engine::from_bundle(bundle).expect("compiles");
-    let outcomes = run_bundle_tests(&engine, None).expect("test file parses");
+    let outcomes = run_with_tests(source, tests);
     let [case] = outcomes.as_slice() else {
         panic!("{outcomes:?}");
     };

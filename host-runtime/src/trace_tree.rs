@@ -28,16 +28,8 @@ pub fn error_stacks(answer: &Value) -> String {
         .unwrap_or_default();
     let mut out = String::new();
     for error in errors.iter().filter(|e| !e.stack.is_empty()) {
-        out.push_str(&error.message);
-        for (i, frame) in error.stack.iter().enumerate() {
-            out.push_str(if i == 0 {
-                "\n  in "
-            } else {
-                "\n  called from "
-            });
-            out.push_str(&frame.to_string());
-        }
-        out.push('\n');
+        let stack = ordex_core::runtime::stack_text(&error.stack, "\n  ");
+        out.push_str(&format!("{}\n  {stack}\n", error.message));
     }
     out
 }

@@ -240,15 +240,24 @@ impl EvalError {
     ///   called from grade (rules.rhai:12:14)
     /// ```
     pub fn with_stack(&self) -> String {
-        let mut out = self.to_string();
-        for (i, frame) in self.stack().iter().enumerate() {
-            out.push_str(if i == 0 {
-                "\n  in "
-            } else {
-                "\n  called from "
-            });
-            out.push_str(&frame.to_string());
+        let stack = stack_text(self.stack(), "\n  ");
+        if stack.is_empty() {
+            self.to_string()
+        } else {
+            format!("{self}\n  {stack}")
         }
-        out
     }
+}
+
+/// A call stack as text, innermost first, frames joined by `separator`:
+/// `in zen::compare (lib/zen.rhai:29:58)`, then `called from grade
+/// (rules.rhai:12:14)` for each caller; empty for an empty stack. The one
+/// format every printer of stacks uses (the CLI, `ordex test`, logs).
+pub fn stack_text(stack: &[StackFrame], separator: &str) -> String {
+    stack
+        .iter()
+        .enumerate()
+        .map(|(i, frame)| format!("{}{frame}", if i == 0 { "in " } else { "called from " }))
+        .collect::<Vec<_>>()
+        .join(separator)
 }

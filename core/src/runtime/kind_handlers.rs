@@ -241,15 +241,13 @@ mod tests {
     use super::*;
     use std::collections::BTreeMap;
 
-    fn bundle(handlers: &[(&str, &str)]) -> Bundle {
+    fn bundle(handlers: &[(String, String)]) -> Bundle {
         let manifest = "name = \"t\"\nversion = \"1\"\n[entries.triage]\nfile = \"triage.rhai\"\nhandlers = \"triage\"\n";
         let mut files = BTreeMap::from([(
             "triage.rhai".to_owned(),
             "fn triage(event, ctx) { triage::handle(#{}, event, ctx, #{}) }\n".to_owned(),
         )]);
-        for (path, src) in handlers {
-            files.insert((*path).to_owned(), (*src).to_owned());
-        }
+        files.extend(handlers.iter().cloned());
         Bundle::from_files(manifest.to_owned(), files)
     }
 
@@ -268,11 +266,7 @@ mod tests {
     #[test]
     fn every_kind_with_a_handler_gets_a_dispatch_arm() {
         let files = all_kinds();
-        let refs: Vec<(&str, &str)> = files
-            .iter()
-            .map(|(a, b)| (a.as_str(), b.as_str()))
-            .collect();
-        let b = bundle(&refs);
+        let b = bundle(&files);
         let (d, diags) = dispatches(&b.parse_manifest().expect("manifest"), &b);
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(d.len(), 1);
@@ -300,11 +294,7 @@ mod tests {
             "triage/split_shipment.rhai".into(),
             "fn handle(d, event) { d }\n".into(),
         ));
-        let refs: Vec<(&str, &str)> = files
-            .iter()
-            .map(|(a, b)| (a.as_str(), b.as_str()))
-            .collect();
-        let b = bundle(&refs);
+        let b = bundle(&files);
         let (d, diags) = dispatches(&b.parse_manifest().expect("manifest"), &b);
         assert_eq!(
             d[0].source(&|_| true).matches("=>").count(),

@@ -29,7 +29,7 @@ pub use bundle::{BUNDLE_FORMAT, Bundle, TEST_FILE_SUFFIX};
 pub use call_check::closest_name;
 pub use compile::{CompiledEntry, CompiledPack};
 pub use convert::to_json;
-pub use error::{BadReturn, BundleError, Diagnostic, EvalError, Location, StackFrame};
+pub use error::{BadReturn, BundleError, Diagnostic, EvalError, Location, StackFrame, stack_text};
 pub use functions::{format_time, reference_markdown};
 pub use kind_handlers::HANDLER_FUNCTION;
 pub use limits::Limits;

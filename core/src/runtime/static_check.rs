@@ -36,7 +36,7 @@ pub fn static_check(bundle: &Bundle) -> Result<Vec<Diagnostic>, BundleError> {
         })
         .collect();
     // A handler is the module `triage::<kind>`, not a library of its own.
-    let handler_module = |path: &str| {
+    let dispatched_module = |path: &str| {
         dispatches.iter().find_map(|d| {
             d.handlers
                 .iter()
@@ -52,7 +52,7 @@ pub fn static_check(bundle: &Bundle) -> Result<Vec<Diagnostic>, BundleError> {
             path,
             source,
             module: (!entry_files.contains(&path.as_str()))
-                .then(|| handler_module(path).unwrap_or_else(|| module_name(path))),
+                .then(|| dispatched_module(path).unwrap_or_else(|| module_name(path))),
         })
         .chain(
             dispatches
@@ -78,61 +78,19 @@ pub fn static_check(bundle: &Bundle) -> Result<Vec<Diagnostic>, BundleError> {
             _ => continue,
         };
         let function = entry.function_name(name);
-        let Some(source) = bundle.files.get(&entry.file) else {
-            continue;
-        };
-        let Some(item) = super::rhai_scan::scan(source)
-            .functions
-            .into_iter()
-            .find(|f| f.name == function)
-        else {
-            continue;
-        };
-        let Some(param) = super::rhai_calls::scan_calls(source)
-            .defs
-            .into_iter()
-            .find(|d| d.name == function)
-            .and_then(|d| d.params.into_iter().next())
-        else {
-            continue;
-        };
-        findings.errors.extend(super::field_check::check_entry(
-            &entry.file,
-            source,
-            item.span,
-            &param,
-            &json_schema(doc),
-        ));
+        findings
+            .errors
+            .extend(param_fields(bundle, &entry.file, function, 0, doc));
     }
     // Kind handlers read the event too (their second parameter).
     for d in &dispatches {
-        for (kind, _) in &d.handlers {
-            let file = format!("{}/{kind}.rhai", d.dir);
-            let Some(source) = bundle.files.get(&file) else {
-                continue;
-            };
-            let function = super::kind_handlers::HANDLER_FUNCTION;
-            let Some(item) = super::rhai_scan::scan(source)
-                .functions
-                .into_iter()
-                .find(|f| f.name == function)
-            else {
-                continue;
-            };
-            let Some(param) = super::rhai_calls::scan_calls(source)
-                .defs
-                .into_iter()
-                .find(|f| f.name == function)
-                .and_then(|f| f.params.into_iter().nth(1))
-            else {
-                continue;
-            };
-            findings.errors.extend(super::field_check::check_entry(
-                &file,
-                source,
-                item.span,
-                &param,
-                &json_schema(SchemaDocument::ExceptionEvent),
+        for (_, path) in &d.handlers {
+            findings.errors.extend(param_fields(
+                bundle,
+                path,
+                super::kind_handlers::HANDLER_FUNCTION,
+                1,
+                SchemaDocument::ExceptionEvent,
             ));
         }
     }
@@ -144,4 +102,35 @@ pub fn static_check(bundle: &Bundle) -> Result<Vec<Diagnostic>, BundleError> {
             diagnostics: findings.errors,
         })
     }
+}
+
+/// The unknown-field errors of what `function` in `file` reads from its
+/// parameter number `param` (an input of schema `doc`); none when the file
+/// or the function is not there.
+fn param_fields(
+    bundle: &Bundle,
+    file: &str,
+    function: &str,
+    param: usize,
+    doc: SchemaDocument,
+) -> Vec<Diagnostic> {
+    let Some(source) = bundle.files.get(file) else {
+        return Vec::new();
+    };
+    let Some(item) = super::rhai_scan::scan(source)
+        .functions
+        .into_iter()
+        .find(|f| f.name == function)
+    else {
+        return Vec::new();
+    };
+    let Some(param) = super::rhai_calls::scan_calls(source)
+        .defs
+        .into_iter()
+        .find(|d| d.name == function)
+        .and_then(|d| d.params.into_iter().nth(param))
+    else {
+        return Vec::new();
+    };
+    super::field_check::check_entry(file, source, item.span, &param, &json_schema(doc))
 }

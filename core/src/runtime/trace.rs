@@ -155,11 +155,12 @@ impl TraceRecorder {
         if !parent_is_dispatch {
             return (source, true);
         }
-        let kind = frames[i - 1]
-            .args
-            .get(1)
-            .and_then(|event| event.read_lock::<super::View>().map(|v| v.value().clone()))
-            .and_then(|event| event["exception"]["kind"].as_str().map(str::to_owned));
+        let kind = frames[i - 1].args.get(1).and_then(|event| {
+            let view = event.read_lock::<super::View>()?;
+            view.value()["exception"]["kind"]
+                .as_str()
+                .map(str::to_owned)
+        });
         match kind {
             Some(kind) => (format!("{dir}/{kind}.rhai"), false),
             None => (source, false),

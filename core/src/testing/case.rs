@@ -169,17 +169,10 @@ impl TestCase {
 /// A failed rule's call stack on one line (` — in f (file:line:col), called
 /// from g (…)`), empty when the error has none.
 fn stack_text(error: &crate::api::ErrorInfo) -> String {
-    error
-        .stack
-        .iter()
-        .enumerate()
-        .map(|(i, frame)| {
-            format!(
-                "{}{frame}",
-                if i == 0 { " — in " } else { ", called from " }
-            )
-        })
-        .collect()
+    if error.stack.is_empty() {
+        return String::new();
+    }
+    format!(" — {}", crate::runtime::stack_text(&error.stack, ", "))
 }
 
 /// Reads and runs every test file of the engine's bundle natively. `filter`

@@ -212,6 +212,7 @@ pub fn detail(conn: &Connection, id: i64) -> Result<Value, StoreError> {
     let mut timeline = Vec::new();
     let mut latest_event = Value::Null;
     let mut latest_decision = Value::Null;
+    let mut latest_call: Option<String> = None;
     let rows = stmt.query_map([id], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -260,15 +261,19 @@ pub fn detail(conn: &Connection, id: i64) -> Result<Value, StoreError> {
         }));
         latest_event =
             serde_json::from_str(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        // The call that gave the decision, so a page can replay it on the
-        // same bundle (with a trace) and get the same answer; none for
-        // decisions stored before calls were kept.
-        let call: Value = call
+        latest_call = call;
+        latest_decision = json!({
+            "event_id": eid, "bundle_id": bundle, "answer": answer, "retry_plan": plan,
+        });
+    }
+    // The call that gave the latest decision (parsed for that one only), so
+    // a page can replay it on the same bundle, with a trace, and get the
+    // same answer; null for decisions stored before calls were kept.
+    if let Value::Object(d) = &mut latest_decision {
+        let call = latest_call
             .and_then(|c| serde_json::from_str(&c).ok())
             .unwrap_or(Value::Null);
-        latest_decision = json!({
-            "event_id": eid, "bundle_id": bundle, "answer": answer, "retry_plan": plan, "call": call,
-        });
+        d.insert("call".to_owned(), call);
     }
     let order_id = case["order_id"].as_str().unwrap_or_default().to_owned();
     let customer_id = case["customer_id"].as_str().map(str::to_owned);
