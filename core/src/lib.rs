@@ -15,6 +15,7 @@ pub mod decision;
 pub mod knowledge;
 pub mod learn;
 pub mod model;
+pub mod number;
 pub mod runtime;
 pub mod table;
 pub mod testing;

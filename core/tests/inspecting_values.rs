@@ -24,7 +24,7 @@ fn kinds_tell_input_objects_arrays_and_scalars_apart() {
     );
     assert_eq!(
         out,
-        json!({"o": "object", "a": "array", "n": "null", "s": "string", "i": "integer", "f": "float", "b": "bool",
+        json!({"o": "object", "a": "array", "n": "null", "s": "string", "i": "integer", "f": "decimal", "b": "bool",
                "m": "object", "r": "array", "io": true, "ia": true, "ia2": false, "nul": true, "nul2": false, "rt": "View"})
     );
 }

@@ -270,7 +270,27 @@ enum Command {
     },
 }
 
+/// `ordex check pack | head` closes the pipe early: Rust's `println!` then
+/// panics. Exit quietly as a Unix tool does on SIGPIPE (status 141) instead
+/// of printing a backtrace; any other panic keeps the default report.
+fn quiet_on_closed_stdout() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_closed_stdout();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check { pack } => commands::check::run(&pack),

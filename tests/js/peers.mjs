@@ -42,11 +42,14 @@ function rng(seed) {
 }
 const pick = (r, xs) => xs[Math.floor(r() * xs.length)];
 const money = (r, max) => Math.round(r() * max * 100) / 100;
+// Three or four decimal places (unit prices, exchange-rate amounts), where
+// binary floats and exact decimals part ways.
+const fine = (r, max) => { const k = pick(r, [1000, 10000]); return Math.round(r() * max * k) / k; };
 const maybe = (r, p, v) => (r() < p ? undefined : v);
 
 const generators = {
   fraud(r) {
-    const avg = pick(r, [100, 350, 99.5, 1000, 42.42]);
+    const avg = pick(r, [100, 350, 99.5, 1000, 42.42, 33.333, 12.3456]);
     const amount = pick(r, [money(r, 6000), avg * 2, avg * 3, avg * 4, avg * 3 + 0.01, avg * 4 + 1, 0]);
     const home = pick(r, ["USA", "UK", "Germany"]);
     return {
@@ -75,12 +78,12 @@ const generators = {
       orderInfo: { orderId: `ORD-${Math.floor(r() * 1e5)}`, purchaseDate: "2026-10-15" },
       returnReason: pick(r, ["damaged", "defective", "wrong_item", "changed_mind", "damaged_in_transit", "not_as_described"]),
       daysSincePurchase: pick(r, [0, 5, 29, 30, 31, 45, 60, 61, 90, Math.floor(r() * 120)]),
-      originalPrice: pick(r, [money(r, 2000), 89.99, 19.95, 0.01, 1000]),
+      originalPrice: pick(r, [money(r, 2000), fine(r, 2000), fine(r, 50), 89.99, 19.95, 0.01, 1000]),
       itemCondition: pick(r, ["new", "like_new", "used", "refurbished", "damaged"]),
       sellerPolicy: {
         returnsAllowed: maybe(r, 0.05, r() < 0.8),
         returnWindow: 30,
-        restockingFeePercent: pick(r, [0, 10, 15, 20, 12.5, 33]),
+        restockingFeePercent: pick(r, [0, 10, 15, 20, 12.5, 33, 7.125, 2.5625]),
         freeReturnShipping: r() < 0.5,
       },
       buyerInfo: { id: "USR-1", returnHistory: { totalReturns: Math.floor(r() * 5), recentDisputes: 0 } },
@@ -92,7 +95,7 @@ const generators = {
       payment: {
         id: `pmt_${Math.floor(r() * 1e8)}`,
         type: pick(r, ["credit_card", "debit_card", "bank_transfer", "cryptocurrency", "digital_wallet", "gift_card"]),
-        amount: pick(r, [money(r, 30000), 999.99, 1000, 4999.99, 5000, 9999.99, 10000, 25000, 0.5]),
+        amount: pick(r, [money(r, 30000), fine(r, 30000), 4999.9999, 999.99, 1000, 4999.99, 5000, 9999.99, 10000, 25000, 0.5]),
         currency: "USD",
         channel: pick(r, ["web", "mobile", "pos", "api", "kiosk"]),
         timestamp: "2026-11-27T10:30:45Z",
@@ -212,7 +215,7 @@ for (const [entry, graph, seed] of graphs) {
   console.log(`${graph}: ${kinds.size} distinct decisions, ${same}/${inputs.length} identical; median of ${rounds} rounds: ordex ${Math.round(ordexRate)}/s, zen ${Math.round(zenRate)}/s${jre ? `, json-rules-engine ${Math.round(jreRate)}/s (${jreSame}/${inputs.length} identical)` : ""}; ordex ÷ zen ${ratioText(vsZen)}`);
 }
 let md = `# ordex and its peers on ZEN's decision graphs\n\nRegenerate with \`node tests/js/peers.mjs --output docs/peers.md\` after \`bash wasm/js/build.sh\`.\n`;
-md += `ZEN's three commerce graphs (MIT, gorules/zen test-data) ported to ordex rule packs in \`tests/peers/zen/\`. Each port answers ${N} seeded inputs per graph exactly as \`@gorules/zen-engine\` 0.54.0 does (canonical JSON). Speed: one input, sequential calls in one Node ${process.version} process, ${rounds} rounds of ${seconds} s per engine, the engines taking turns within a round (order alternating); evals/s are medians, ratios the median of the per-round ratios with their range: ordex through the npm package (\`engine.evaluate\`, JS object in and out), zen-engine's \`decision.evaluate\` (native N-API, async), json-rules-engine 7.3.1 where the decision fits its model. A shared 2-core machine: compare ratios.\n\n`;
+md += `ZEN's three commerce graphs (MIT, gorules/zen test-data) ported to ordex rule packs in \`tests/peers/zen/\`: ZEN's decision tables as \`tables/*.csv\` chained with \`merge\` (pass-through), its expression nodes as rules with small helpers. Each port answers ${N} seeded inputs per graph, amounts with two, three and four decimal places among them, exactly as \`@gorules/zen-engine\` 0.54.0 does (canonical JSON). Speed: one input, sequential calls in one Node ${process.version} process, ${rounds} rounds of ${seconds} s per engine, the engines taking turns within a round (order alternating); evals/s are medians, ratios the median of the per-round ratios with their range: ordex through the npm package (\`engine.evaluate\`, JS object in and out), zen-engine's \`decision.evaluate\` (native N-API, async), json-rules-engine 7.3.1 where the decision fits its model. A shared 2-core machine: compare ratios.\n\n`;
 md += `| graph | distinct decisions | inputs identical to ZEN | ordex evals/s | zen-engine evals/s | json-rules-engine evals/s | ordex ÷ zen | ordex ÷ json-rules-engine |\n|---|---|---|---|---|---|---|---|\n`;
 for (const x of rows) {
   md += `| ${x.graph} | ${x.kinds} | ${x.same} / ${x.checked} | ${Math.round(x.ordexRate)} | ${Math.round(x.zenRate)} | ${x.jreRate ? `${Math.round(x.jreRate)} (${x.jreSame} / ${x.checked} identical)` : "not ported: chained tables with pass-through"} | ${ratioText(x.vsZen)} | ${x.vsJre ? ratioText(x.vsJre) : "—"} |\n`;

@@ -357,7 +357,7 @@ fn mutate(rng: &mut ChaCha8Rng, doc: &mut Value) {
     }
     let last = path[path.len() - 1];
     if let Value::Object(m) = node {
-        match rng.random_range(0..5) {
+        match rng.random_range(0..7) {
             0 => {
                 m.remove(last);
             }
@@ -369,6 +369,14 @@ fn mutate(rng: &mut ChaCha8Rng, doc: &mut Value) {
             }
             3 => {
                 m.insert(last.to_owned(), json!({"nested": [1, 2, 3]}));
+            }
+            // A number with four decimal places (exact decimals in rules),
+            // and one beyond a decimal's range (refused at the boundary).
+            4 => {
+                m.insert(last.to_owned(), json!(1234.5678));
+            }
+            5 => {
+                m.insert(last.to_owned(), json!(1e30));
             }
             _ => {
                 m.insert(format!("{last}_typo"), json!(true));

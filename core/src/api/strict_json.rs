@@ -38,7 +38,14 @@ impl<'de> Visitor<'de> for StrictVisitor {
         Ok(Value::Number(v.into()))
     }
 
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        // Rules compute with exact decimals, whose range ends near 7.9e28:
+        // a larger number would otherwise change on the way in.
+        if v.is_finite() && crate::number::from_f64(v).is_none() {
+            return Err(E::custom(format!(
+                "the number {v:e} is beyond ±7.9e28, the range of the decimals rules compute with"
+            )));
+        }
         // As serde_json's own Value: a non-finite number cannot be JSON.
         Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
     }

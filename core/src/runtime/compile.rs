@@ -67,6 +67,7 @@ pub(crate) fn build_engine(
         // variables, and a typo should fail `ordex check`, not a live order.
         .set_strict_variables(true)
         .set_optimization_level(OptimizationLevel::Simple);
+    functions::exact_division(&mut engine);
     // Rules must not evaluate code they build from input.
     engine.disable_symbol("eval");
     // The core has no I/O: print and debug go nowhere.

@@ -1,7 +1,7 @@
 //! Rule results back to JSON.
 
 use rhai::Dynamic;
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
 use super::View;
 
@@ -32,10 +32,8 @@ fn convert(value: &Dynamic, path: &mut String) -> Result<Value, String> {
     if let Ok(i) = value.as_int() {
         return Ok(Value::Number(i.into()));
     }
-    if let Ok(f) = value.as_float() {
-        return Number::from_f64(f)
-            .map(Value::Number)
-            .ok_or_else(|| format!("{f} is not a finite number"));
+    if let Ok(d) = value.as_decimal() {
+        return Ok(Value::Number(crate::number::to_json(d)));
     }
     if let Ok(c) = value.as_char() {
         return Ok(Value::String(c.to_string()));

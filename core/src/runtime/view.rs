@@ -167,9 +167,16 @@ pub fn scalar_to_dynamic(value: &Value) -> Dynamic {
     match value {
         Value::Null => Dynamic::UNIT,
         Value::Bool(b) => Dynamic::from_bool(*b),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => Dynamic::from_int(i),
-            None => Dynamic::from_float(n.as_f64().unwrap_or(0.0)),
+        Value::Number(n) => match crate::number::from_json(n) {
+            Some(Ok(i)) => Dynamic::from_int(i),
+            Some(Err(d)) => Dynamic::from_decimal(d),
+            // Refused at the boundary (`strict_json`); only a host-built
+            // value can get here, and it saturates rather than vanish.
+            None => Dynamic::from_decimal(if n.as_f64().is_some_and(|f| f < 0.0) {
+                crate::number::Decimal::MIN
+            } else {
+                crate::number::Decimal::MAX
+            }),
         },
         Value::String(s) => Dynamic::from(s.clone()),
         Value::Array(_) | Value::Object(_) => json_to_dynamic(value),

@@ -40,7 +40,9 @@ fn tests_meet(a: &Test, b: &Test) -> Option<bool> {
 
 fn same_number(x: &Scalar, y: &Scalar) -> bool {
     match (x, y) {
-        (Scalar::Int(a), Scalar::Float(b)) | (Scalar::Float(b), Scalar::Int(a)) => *a as f64 == *b,
+        (Scalar::Int(a), Scalar::Decimal(b)) | (Scalar::Decimal(b), Scalar::Int(a)) => {
+            crate::number::Decimal::from(*a) == *b
+        }
         _ => false,
     }
 }
@@ -176,16 +178,16 @@ fn gaps(table: &DecisionTable) -> Option<Finding> {
         }
     }
     // Sweep from −∞: the point reached so far, and whether it is covered.
-    intervals.sort_by(|a, b| a.low.total_cmp(&b.low));
+    intervals.sort_by_key(|i| i.low);
     let mut reach = Interval {
-        low: f64::NEG_INFINITY,
+        low: crate::number::Decimal::MIN,
         low_closed: false,
-        high: f64::NEG_INFINITY,
+        high: crate::number::Decimal::MIN,
         high_closed: false,
     };
     let mut first = true;
     for i in &intervals {
-        let touches = first && i.low == f64::NEG_INFINITY
+        let touches = first && i.low == crate::number::Decimal::MIN
             || i.low < reach.high
             || (i.low == reach.high && (i.low_closed || reach.high_closed));
         if !touches {
@@ -197,7 +199,7 @@ fn gaps(table: &DecisionTable) -> Option<Finding> {
             reach.high_closed = i.high_closed;
         }
     }
-    if reach.high != f64::INFINITY {
+    if reach.high != crate::number::Decimal::MAX {
         let above = if reach.high_closed { ">" } else { ">=" };
         return Some(Finding {
             line: table.rows[0].line,

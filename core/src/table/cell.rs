@@ -4,6 +4,8 @@
 
 use std::cmp::Ordering;
 
+use crate::number::Decimal;
+
 /// A value as a table reads it from an input, or writes it to an output.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Scalar {
@@ -13,8 +15,8 @@ pub enum Scalar {
     Bool(bool),
     /// A whole number.
     Int(i64),
-    /// A number with a fraction.
-    Float(f64),
+    /// A number with a fraction, exact (`4.99` is four ninety-nine).
+    Decimal(Decimal),
     /// Text.
     Str(String),
     /// An object or an array: matches only `-` and `not null`.
@@ -22,10 +24,10 @@ pub enum Scalar {
 }
 
 impl Scalar {
-    fn number(&self) -> Option<f64> {
+    fn number(&self) -> Option<Decimal> {
         match self {
-            Self::Int(i) => Some(*i as f64),
-            Self::Float(f) => Some(*f),
+            Self::Int(i) => Some(Decimal::from(*i)),
+            Self::Decimal(d) => Some(*d),
             _ => None,
         }
     }
@@ -46,7 +48,7 @@ impl Scalar {
         match self {
             Self::Null => "null",
             Self::Bool(_) => "bool",
-            Self::Int(_) | Self::Float(_) => "number",
+            Self::Int(_) | Self::Decimal(_) => "number",
             Self::Str(_) => "string",
             Self::Other => "object or array",
         }
@@ -65,11 +67,11 @@ pub enum Test {
     /// A number range: `[a..b]`, `(a..b)`, `[a..b)`, `(a..b]`.
     Range {
         /// Lower bound.
-        low: f64,
+        low: Decimal,
         /// Whether the lower bound is included (`[`).
         low_closed: bool,
         /// Upper bound.
-        high: f64,
+        high: Decimal,
         /// Whether the upper bound is included (`]`).
         high_closed: bool,
     },
@@ -107,7 +109,7 @@ impl Test {
         Some(match self {
             Self::Eq(s) => Interval::point(n(s)?),
             Self::Cmp(Ordering::Less, closed, s) => Interval {
-                low: f64::NEG_INFINITY,
+                low: Decimal::MIN,
                 low_closed: false,
                 high: n(s)?,
                 high_closed: *closed,
@@ -115,7 +117,7 @@ impl Test {
             Self::Cmp(Ordering::Greater, closed, s) => Interval {
                 low: n(s)?,
                 low_closed: *closed,
-                high: f64::INFINITY,
+                high: Decimal::MAX,
                 high_closed: false,
             },
             Self::Range {
@@ -145,17 +147,18 @@ fn equal(a: &Scalar, b: &Scalar) -> bool {
     }
 }
 
-/// A number interval, for the overlap and reachability checks.
+/// A number interval, for the overlap and reachability checks; the
+/// decimals' own limits stand for −∞ and +∞.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Interval {
-    pub low: f64,
+    pub low: Decimal,
     pub low_closed: bool,
-    pub high: f64,
+    pub high: Decimal,
     pub high_closed: bool,
 }
 
 impl Interval {
-    fn point(x: f64) -> Self {
+    fn point(x: Decimal) -> Self {
         Self {
             low: x,
             low_closed: true,
@@ -181,7 +184,7 @@ impl Interval {
     }
 }
 
-fn max_low(a: &Interval, b: &Interval) -> (f64, bool) {
+fn max_low(a: &Interval, b: &Interval) -> (Decimal, bool) {
     match a.low.partial_cmp(&b.low) {
         Some(Ordering::Greater) => (a.low, a.low_closed),
         Some(Ordering::Less) => (b.low, b.low_closed),
@@ -189,7 +192,7 @@ fn max_low(a: &Interval, b: &Interval) -> (f64, bool) {
     }
 }
 
-fn min_high(a: &Interval, b: &Interval) -> (f64, bool) {
+fn min_high(a: &Interval, b: &Interval) -> (Decimal, bool) {
     match a.high.partial_cmp(&b.high) {
         Some(Ordering::Less) => (a.high, a.high_closed),
         Some(Ordering::Greater) => (b.high, b.high_closed),
@@ -296,7 +299,7 @@ fn parse_test(alt: &str) -> Result<Test, String> {
     ] {
         if let Some(rest) = alt.strip_prefix(op) {
             let lit = literal(rest.trim())?;
-            if !matches!(lit, Scalar::Int(_) | Scalar::Float(_) | Scalar::Str(_)) {
+            if !matches!(lit, Scalar::Int(_) | Scalar::Decimal(_) | Scalar::Str(_)) {
                 return Err(format!("`{op}` compares with a number or a quoted text"));
             }
             return Ok(Test::Cmp(ord, or_equal, lit));
@@ -332,10 +335,10 @@ fn range(alt: &str) -> Result<Test, String> {
     };
     let inner = &alt[1..alt.len() - 1];
     let (a, b) = inner.split_once("..").ok_or_else(bad)?;
-    let num = |s: &str| -> Result<f64, String> {
+    let num = |s: &str| -> Result<Decimal, String> {
         match literal(s.trim())? {
-            Scalar::Int(i) => Ok(i as f64),
-            Scalar::Float(f) => Ok(f),
+            Scalar::Int(i) => Ok(Decimal::from(i)),
+            Scalar::Decimal(d) => Ok(d),
             _ => Err(format!("a range's bounds are numbers: `{}`", s.trim())),
         }
     };
@@ -381,9 +384,11 @@ fn literal(s: &str) -> Result<Scalar, String> {
         if let Ok(i) = s.parse::<i64>() {
             return Ok(Scalar::Int(i));
         }
-        return match s.parse::<f64>() {
-            Ok(f) if f.is_finite() => Ok(Scalar::Float(f)),
-            _ => Err(format!("`{s}` is not a number")),
+        return match crate::number::parse(s) {
+            Some(d) => Ok(Scalar::Decimal(d)),
+            None => Err(format!(
+                "`{s}` is not a number (or is beyond ±7.9e28, the range of exact decimals)"
+            )),
         };
     }
     if s.chars()
@@ -410,15 +415,17 @@ mod tests {
         assert!(!m("'US','CA'", Scalar::Str("MX".into())));
         assert!(m("US, CA", Scalar::Str("US".into())), "bare words are text");
         assert!(m("<= 30", Scalar::Int(30)) && !m("< 30", Scalar::Int(30)));
-        assert!(m("> 2.5", Scalar::Float(2.6)) && !m("> 2.5", Scalar::Null));
+        assert!(m("> 2.5", Scalar::Decimal(Decimal::new(26, 1))) && !m("> 2.5", Scalar::Null));
         assert!(m("[1..10)", Scalar::Int(1)) && !m("[1..10)", Scalar::Int(10)));
-        assert!(m("(1..10]", Scalar::Float(10.0)) && !m("(1..10]", Scalar::Int(1)));
+        assert!(
+            m("(1..10]", Scalar::Decimal(Decimal::new(100, 1))) && !m("(1..10]", Scalar::Int(1))
+        );
         assert!(m("null", Scalar::Null) && !m("not null", Scalar::Null));
         assert!(m("-", Scalar::Other) && m("", Scalar::Null));
         assert!(m("not('a','b')", Scalar::Str("c".into())));
         assert!(!m("not('a','b')", Scalar::Str("a".into())));
         assert!(m("!= 'a'", Scalar::Null), "a missing value is not 'a'");
-        assert!(m("12", Scalar::Float(12.0)) && m("= true", Scalar::Bool(true)));
+        assert!(m("12", Scalar::Decimal(Decimal::new(120, 1))) && m("= true", Scalar::Bool(true)));
         // A comma is *or*: ZEN's `> 30, <= 60` holds for every number.
         assert!(m("> 30, <= 60", Scalar::Int(5)) && m("> 30, <= 60", Scalar::Int(99)));
         // A comparison across kinds fails rather than guessing.
@@ -431,7 +438,10 @@ mod tests {
             assert!(parse_input(bad).is_err(), "{bad}");
         }
         assert_eq!(parse_output("").unwrap(), None);
-        assert_eq!(parse_output("4.99").unwrap(), Some(Scalar::Float(4.99)));
+        assert_eq!(
+            parse_output("4.99").unwrap(),
+            Some(Scalar::Decimal(Decimal::new(499, 2)))
+        );
         assert_eq!(
             parse_output("'ups'").unwrap(),
             Some(Scalar::Str("ups".into()))

@@ -1,6 +1,8 @@
 //! Evaluating a table: the input values once, then each row's tests, then
 //! the hit policy.
 
+use crate::number::Decimal;
+
 use super::cell::Scalar;
 use super::{DecisionTable, HitPolicy, TableError};
 
@@ -66,7 +68,7 @@ impl DecisionTable {
                 _ => continue,
             };
             let x = match value {
-                Scalar::Int(_) | Scalar::Float(_) => value.clone(),
+                Scalar::Int(_) | Scalar::Decimal(_) => value.clone(),
                 other => {
                     return Err(TableError::NotNumeric {
                         table: self.name.clone(),
@@ -89,31 +91,33 @@ impl DecisionTable {
     }
 }
 
-fn as_f64(s: &Scalar) -> f64 {
+fn as_decimal(s: &Scalar) -> Decimal {
     match s {
-        Scalar::Int(i) => *i as f64,
-        Scalar::Float(f) => *f,
-        _ => 0.0,
+        Scalar::Int(i) => Decimal::from(*i),
+        Scalar::Decimal(d) => *d,
+        _ => Decimal::ZERO,
     }
 }
 
 fn combine(policy: HitPolicy, a: Scalar, b: Scalar) -> Scalar {
     match policy {
         HitPolicy::CollectSum => match (&a, &b) {
-            (Scalar::Int(x), Scalar::Int(y)) => x
-                .checked_add(*y)
-                .map_or(Scalar::Float(*x as f64 + *y as f64), Scalar::Int),
-            _ => Scalar::Float(as_f64(&a) + as_f64(&b)),
+            (Scalar::Int(x), Scalar::Int(y)) => x.checked_add(*y).map_or(
+                Scalar::Decimal(Decimal::from(*x) + Decimal::from(*y)),
+                Scalar::Int,
+            ),
+            // Exact; a sum beyond a decimal's range saturates.
+            _ => Scalar::Decimal(as_decimal(&a).saturating_add(as_decimal(&b))),
         },
         HitPolicy::CollectMin => {
-            if as_f64(&b) < as_f64(&a) {
+            if as_decimal(&b) < as_decimal(&a) {
                 b
             } else {
                 a
             }
         }
         _ => {
-            if as_f64(&b) > as_f64(&a) {
+            if as_decimal(&b) > as_decimal(&a) {
                 b
             } else {
                 a
@@ -144,7 +148,7 @@ eu,-,dhl,19.5
 
     #[test]
     fn hit_policies() {
-        let v = [s("domestic"), Scalar::Float(1.5)];
+        let v = [s("domestic"), Scalar::Decimal(Decimal::new(15, 1))];
         assert_eq!(
             table(HitPolicy::First).evaluate(&v).unwrap().0,
             Outcome::Row(0)
@@ -187,11 +191,11 @@ eu,-,dhl,19.5
         let v = [s("bulky")];
         assert_eq!(
             t(HitPolicy::CollectSum).evaluate(&v).unwrap().0,
-            Outcome::Number(Scalar::Float(3.5))
+            Outcome::Number(Scalar::Decimal(Decimal::new(35, 1)))
         );
         assert_eq!(
             t(HitPolicy::CollectMax).evaluate(&v).unwrap().0,
-            Outcome::Number(Scalar::Float(2.5))
+            Outcome::Number(Scalar::Decimal(Decimal::new(25, 1)))
         );
         assert_eq!(
             t(HitPolicy::CollectMin).evaluate(&[s("x")]).unwrap().0,

@@ -79,7 +79,7 @@ impl ColumnType {
             (Self::Any, _)
                 | (_, Scalar::Null)
                 | (Self::String, Scalar::Str(_))
-                | (Self::Number, Scalar::Int(_) | Scalar::Float(_))
+                | (Self::Number, Scalar::Int(_) | Scalar::Decimal(_))
                 | (Self::Bool, Scalar::Bool(_))
         )
     }

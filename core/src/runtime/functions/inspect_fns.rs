@@ -15,7 +15,7 @@ const S: &str = "Inspecting values";
 /// Deepest path `get` follows (a path is rule text, but may be built at run time).
 const MAX_PATH_STEPS: usize = 64;
 
-/// The JSON kind of a value: `null`, `bool`, `integer`, `float`, `string`,
+/// The JSON kind of a value: `null`, `bool`, `integer`, `decimal`, `string`,
 /// `object`, `array`, or Rhai's type name for anything else (`char`, `Fn`).
 pub(crate) fn kind_of(value: &Dynamic) -> String {
     if let Some(view) = value.read_lock::<View>() {
@@ -33,8 +33,8 @@ pub(crate) fn kind_of(value: &Dynamic) -> String {
         "bool"
     } else if value.is_int() {
         "integer"
-    } else if value.is_float() {
-        "float"
+    } else if value.is_decimal() {
+        "decimal"
     } else if value.is_string() {
         "string"
     } else if value.is_map() {
@@ -150,7 +150,7 @@ pub(super) fn register(engine: &mut Engine) {
         S,
         "kind_of",
         &["value: Dynamic", "String"],
-        "What a value is, in JSON's terms, for input views and plain values alike: `null`, `bool`, `integer`, `float`,\n`string`, `object`, `array` (Rhai's `type_of` says `View` for any input object or array).",
+        "What a value is, in JSON's terms, for input views and plain values alike: `null`, `bool`, `integer`, `decimal`,\n`string`, `object`, `array` (Rhai's `type_of` says `View` for any input object or array).",
         |v: Dynamic| kind_of(&v),
     );
     reg(
@@ -176,6 +176,14 @@ pub(super) fn register(engine: &mut Engine) {
         &["value: Dynamic", "bool"],
         "Whether a value is missing or JSON `null` (both read as `()`).",
         |v: Dynamic| v.is_unit(),
+    );
+    reg(
+        engine,
+        S,
+        "is_number",
+        &["value: Dynamic", "bool"],
+        "Whether a value is a number: an integer or a decimal.",
+        |v: Dynamic| v.is_int() || v.is_decimal(),
     );
     reg(
         engine,

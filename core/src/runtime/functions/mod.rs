@@ -12,6 +12,7 @@ mod decision_fns;
 mod implicit;
 mod inspect_fns;
 mod model_fns;
+mod number_fns;
 mod payment_fns;
 mod reference;
 mod shipment_fns;
@@ -25,6 +26,7 @@ use rhai::{Engine, EvalAltResult, FuncRegistration, RhaiNativeFunc};
 
 pub(crate) use implicit::IMPLICIT_USES;
 pub(crate) use model_fns::{Models, PackModels};
+pub(crate) use number_fns::exact_division;
 pub use reference::reference_markdown;
 pub(crate) use table_fns::Tables;
 pub use time_fns::format_time;
@@ -69,6 +71,7 @@ pub(crate) fn register(engine: &mut Engine, models: &Models, tables: &Tables) {
     table_fns::register(engine, tables);
     view_fns::register(engine);
     inspect_fns::register(engine);
+    number_fns::register(engine);
     decision_fns::register(engine);
     time_fns::register(engine);
     payment_fns::register(engine);

@@ -31,7 +31,7 @@ pub(crate) struct PackModels {
 pub(crate) type Models = Arc<PackModels>;
 
 fn p(bp: u32) -> Dynamic {
-    Dynamic::from_float(f64::from(bp) / 10_000.0)
+    Dynamic::from_decimal(crate::number::Decimal::new(i64::from(bp), 4).normalize())
 }
 
 /// The prediction as a Rhai map, the class under `key`.
@@ -52,7 +52,9 @@ fn to_map(pred: &Prediction, key: &str) -> Map {
     m.insert("abstained".into(), pred.abstained.into());
     m.insert(
         "coverage".into(),
-        Dynamic::from_float(f64::from(pred.coverage_permille) / 1000.0),
+        Dynamic::from_decimal(
+            crate::number::Decimal::new(i64::from(pred.coverage_permille), 3).normalize(),
+        ),
     );
     m.insert("top".into(), top.into());
     m
@@ -169,7 +171,10 @@ fn learned_retry_map(request: &Dynamic, ctx: &Dynamic) -> Res<Map> {
             out.insert("at".into(), crate::runtime::format_time(p.at).into());
             out.insert(
                 "estimate".into(),
-                Dynamic::from_float((p.estimate * 10_000.0).round() / 10_000.0),
+                Dynamic::from_decimal(
+                    crate::number::from_f64((p.estimate * 10_000.0).round() / 10_000.0)
+                        .unwrap_or_default(),
+                ),
             );
             out.insert("segment".into(), p.segment.into());
             out.insert(
@@ -203,8 +208,9 @@ fn risk_map(
         usd_rates
             .and_then(|r| member(r, c))
             .and_then(|v| {
-                v.as_float()
+                v.as_decimal()
                     .ok()
+                    .map(crate::number::to_f64)
                     .or_else(|| v.as_int().ok().map(|i| i as f64))
             })
             .filter(|r| *r > 0.0)

@@ -21,9 +21,11 @@ fn json_scalar(v: &Value) -> Scalar {
     match v {
         Value::Null => Scalar::Null,
         Value::Bool(b) => Scalar::Bool(*b),
-        Value::Number(n) => n
-            .as_i64()
-            .map_or_else(|| Scalar::Float(n.as_f64().unwrap_or(0.0)), Scalar::Int),
+        Value::Number(n) => match crate::number::from_json(n) {
+            Some(Ok(i)) => Scalar::Int(i),
+            Some(Err(d)) => Scalar::Decimal(d),
+            None => Scalar::Other,
+        },
         Value::String(s) => Scalar::Str(s.clone()),
         Value::Array(_) | Value::Object(_) => Scalar::Other,
     }
@@ -60,8 +62,8 @@ fn dynamic_scalar(v: &Dynamic) -> Scalar {
         Scalar::Bool(b)
     } else if let Ok(i) = v.as_int() {
         Scalar::Int(i)
-    } else if let Ok(f) = v.as_float() {
-        Scalar::Float(f)
+    } else if let Ok(d) = v.as_decimal() {
+        Scalar::Decimal(d)
     } else if let Some(s) = v.read_lock::<rhai::ImmutableString>() {
         Scalar::Str(s.to_string())
     } else {
@@ -74,7 +76,7 @@ fn to_dynamic(s: &Scalar) -> Dynamic {
         Scalar::Null | Scalar::Other => Dynamic::UNIT,
         Scalar::Bool(b) => Dynamic::from_bool(*b),
         Scalar::Int(i) => Dynamic::from_int(*i),
-        Scalar::Float(f) => Dynamic::from_float(*f),
+        Scalar::Decimal(d) => Dynamic::from_decimal(*d),
         Scalar::Str(t) => Dynamic::from(t.clone()),
     }
 }
@@ -146,7 +148,55 @@ fn trace_rows(ctx: &NativeCallContext, table: &DecisionTable, rows: &[usize], ou
     });
 }
 
+/// Deepest nesting `merge` follows: a table's outputs are a few levels
+/// deep, and a merge is not a way around the input depth limit.
+const MAX_MERGE_DEPTH: usize = 32;
+
+/// A map member as a plain map, when it is one (an input view is copied).
+fn as_map(v: &Dynamic) -> Option<Map> {
+    if let Some(view) = v.read_lock::<View>() {
+        return crate::runtime::json_to_dynamic(view.value()).try_cast::<Map>();
+    }
+    v.read_lock::<Map>().map(|m| m.clone())
+}
+
+/// Merges `patch` into `target` the way a ZEN pass-through node does: a
+/// member that is a map on both sides is merged member by member, any other
+/// member is replaced.
+pub(crate) fn merge(target: &mut Map, patch: &Map, depth: usize) -> Res<()> {
+    if depth > MAX_MERGE_DEPTH {
+        return Err(format!("merge: nested deeper than {MAX_MERGE_DEPTH} levels").into());
+    }
+    for (key, value) in patch {
+        let merged = match (target.get(key).and_then(as_map), as_map(value)) {
+            (Some(mut inner), Some(sub)) => {
+                merge(&mut inner, &sub, depth + 1)?;
+                Dynamic::from_map(inner)
+            }
+            _ => value.clone(),
+        };
+        target.insert(key.clone(), merged);
+    }
+    Ok(())
+}
+
 pub(super) fn register(engine: &mut Engine, tables: &Tables) {
+    reg(
+        engine,
+        S,
+        "merge",
+        &["doc: &mut Map", "answer: Dynamic", "()"],
+        "`doc.merge(answer)`: merges a map (a table's answer, say) into `doc` the way a pass-through node does: members that\nare maps on both sides merge member by member, others are replaced; `()` (no row matched) changes nothing.\n`doc.merge(table(\"fees\", doc))` chains tables as ZEN's pass-through does.",
+        |doc: &mut Map, answer: Dynamic| -> Res<()> {
+            if answer.is_unit() {
+                return Ok(());
+            }
+            let patch = as_map(&answer).ok_or_else(|| -> Box<rhai::EvalAltResult> {
+                format!("merge: the answer is {}, not a map", answer.type_name()).into()
+            })?;
+            merge(doc, &patch, 0)
+        },
+    );
     let t = tables.clone();
     reg(
         engine,
@@ -200,7 +250,10 @@ mod tests {
         inner.insert("order".into(), view.clone());
         let map = Dynamic::from_map(inner);
         let deep = ["order".to_owned(), "order".to_owned(), "kg".to_owned()];
-        assert_eq!(read(&map, &deep), Scalar::Float(2.5));
+        assert_eq!(
+            read(&map, &deep),
+            Scalar::Decimal(crate::number::Decimal::new(25, 1))
+        );
         assert_eq!(read(&map, &["missing".to_owned()]), Scalar::Null);
     }
 
@@ -222,5 +275,29 @@ mod tests {
             json,
             serde_json::json!({"ship": {"carrier": "ups", "fee": 4.5}})
         );
+    }
+
+    #[test]
+    fn merge_joins_maps_member_by_member_and_replaces_the_rest() {
+        let engine = rhai::Engine::new();
+        let map = |src: &str| engine.eval::<Map>(src).unwrap();
+        let mut doc = map("#{a: #{x: 1, y: 2}, b: 3, c: [1]}");
+        merge(&mut doc, &map("#{a: #{y: 20, z: 30}, b: #{n: 1}, d: 4}"), 0).unwrap();
+        let a = doc["a"].clone().cast::<Map>();
+        assert_eq!(a["x"].as_int(), Ok(1));
+        assert_eq!(a["y"].as_int(), Ok(20));
+        assert_eq!(a["z"].as_int(), Ok(30));
+        assert!(doc["b"].is_map(), "a number is replaced by a map");
+        assert_eq!(doc["d"].as_int(), Ok(4));
+        assert!(doc["c"].is_array());
+        // A self-nesting patch is refused past the depth limit, not followed.
+        let mut deep = Map::new();
+        for _ in 0..40 {
+            let mut outer = Map::new();
+            outer.insert("k".into(), Dynamic::from_map(deep));
+            deep = outer;
+        }
+        let mut target = deep.clone();
+        assert!(merge(&mut target, &deep, 0).is_err());
     }
 }
