@@ -167,6 +167,42 @@ test("the playground runs the pack's own tests, and a param changed in ordex.tom
   await p.close();
 });
 
+test("the playground edits a decision table as a grid and marks the row the compiler refuses", async () => {
+  const { p, problems } = await page();
+  await p.goto(`${base}/playground/`);
+  await p.waitForFunction(() => [...document.querySelectorAll("#file option")].some((o) => o.value === "tables/message_routes.csv"));
+  await p.selectOption("#file", "tables/message_routes.csv");
+  await p.waitForSelector(".table-grid tbody tr");
+  const rows = await p.locator(".table-grid tbody tr").count();
+  assert.ok(rows >= 5, `${rows} rows`);
+  assert.equal(await p.inputValue('.table-grid thead input[data-col="0"]'), "in:intent:string");
+  await p.waitForFunction(() => /No problems/.test(document.querySelector(".grid-status")?.textContent ?? ""));
+  assert.deepEqual(await axe(p), [], "the table grid");
+  if (process.env.ORDEX_SCREENSHOTS) await p.screenshot({ path: join(process.env.ORDEX_SCREENSHOTS, "playground-table-grid.png") });
+  // A cell the table compiler cannot read marks its row, with the message.
+  const cell = p.locator('.table-grid tbody tr:first-child input[data-col="0"]');
+  await cell.fill("< 'open");
+  await p.waitForSelector(".table-grid tbody tr.bad");
+  assert.match(await p.textContent(".grid-status"), /^line \d+: .*quote is not closed/);
+  assert.equal(await cell.getAttribute("aria-invalid"), "true");
+  await cell.fill("'track_order'");
+  await p.waitForFunction(() => !document.querySelector(".table-grid tr.bad"));
+  // A new row and a move; the text view shows the CSV the grid wrote.
+  await p.click("text=+ Row");
+  assert.equal(await p.locator(".table-grid tbody tr").count(), rows + 1);
+  await p.click('button[aria-label="Move row 2 up"]');
+  await p.click("#grid-toggle");
+  const text = await p.inputValue("#source");
+  assert.ok(text.indexOf("'track_refund',return_or_refund") < text.indexOf("track_order"), "the moved row comes first");
+  assert.match(text, /\n-,,,,,,,\n$/, "a new row matches anything and sets nothing");
+  assert.match(text, /^# Account, newsletter and review messages/m, "comments between rows are kept");
+  // The edited table still runs: the pack's own tests see the grid's text.
+  await p.click("#tests");
+  await p.waitForFunction(() => /passed, \d+ failed/.test(document.querySelector("#answer")?.textContent ?? ""), null, { timeout: 60_000 });
+  assert.deepEqual(problems, []);
+  await p.close();
+});
+
 // axe-core in the page: no serious or critical violation.
 async function axe(p) {
   await p.addScriptTag({ path: join(root, "tests", "js", "node_modules", "axe-core", "axe.min.js") });

@@ -3,6 +3,7 @@
 // an entry point on an input with the npm package. Errors point at file:line:col.
 import init, { Engine, OrdexError } from "/pkg/web.js";
 import { traceTree, stackText } from "/console/trace-tree.js";
+import { tableGrid } from "./table-grid.js";
 
 const $ = (id) => document.getElementById(id);
 let original = null; // the active bundle as fetched
@@ -99,9 +100,41 @@ function setPath(doc, path, value) {
 
 const MANIFEST = "ordex.toml";
 
+let grid = null;       // the open table's grid, when a .csv file is shown as one
+let asText = false;    // the author chose to edit tables as text
+let checkTimer = 0;
+
 function showFile() {
   const f = $("file").value;
-  $("source").value = edited[f] ?? (f === MANIFEST ? original.manifest : original.files[f]);
+  const text = edited[f] ?? (f === MANIFEST ? original.manifest : original.files[f]);
+  $("source").value = text;
+  const isTable = f.endsWith(".csv");
+  $("grid-toggle").hidden = !isTable;
+  grid = isTable && !asText ? tableGrid(f, text, (t) => { edited[f] = t; $("source").value = t; scheduleCheck(); }) : null;
+  $("grid-toggle").textContent = grid || !isTable ? "Edit as text" : "Edit as grid";
+  $("grid").replaceChildren(...(grid ? [grid.element] : []));
+  $("grid").hidden = !grid;
+  $("source").hidden = !!grid;
+  if (grid) scheduleCheck();
+}
+
+// Compiles the edited pack shortly after an edit and marks the open table's
+// rows with the errors and warnings that name them.
+function scheduleCheck() {
+  clearTimeout(checkTimer);
+  checkTimer = setTimeout(async () => {
+    if (!grid) return;
+    const shown = grid;
+    let found;
+    try {
+      const engine = Engine.fromBundle(await editedBundle());
+      found = engine.warnings.map((w) => ({ ...w, severity: "warning" }));
+      engine.free();
+    } catch (e) {
+      found = (e.errors ?? []).map((x) => ({ ...x, severity: "error" }));
+    }
+    if (shown === grid) grid.mark(found);
+  }, 150);
 }
 
 // The bundle as edited: the manifest and files with the page's changes.
@@ -234,6 +267,7 @@ function openAt(loc) {
 $("file").addEventListener("change", showFile);
 $("source").addEventListener("input", () => { edited[$("file").value] = $("source").value; });
 $("reset").addEventListener("click", () => { delete edited[$("file").value]; showFile(); });
+$("grid-toggle").addEventListener("click", () => { asText = !!grid; showFile(); });
 $("entry").addEventListener("change", showSamples);
 $("sample").addEventListener("change", showSample);
 $("run").addEventListener("click", run);

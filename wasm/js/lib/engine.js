@@ -33,6 +33,11 @@ export function bind(raw) {
       return this.#inner.bundleId;
     }
 
+    /** What compiling the bundle warned about: `[{code, message, location, hint}]`. */
+    get warnings() {
+      return this.#inner.warnings;
+    }
+
     /** The bundle's entry points. */
     get entries() {
       return this.#inner.entries;

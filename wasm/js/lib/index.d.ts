@@ -133,6 +133,8 @@ export class Engine {
   readonly bundleId: string;
   /** The bundle's entry points. */
   readonly entries: string[];
+  /** What compiling the bundle warned about (a table row that never answers, an unused function). */
+  readonly warnings: { code: string; message: string; location?: { file: string; line: number; col: number } | null; hint?: string | null }[];
   /** Findings for a cart before the order is placed. */
   checkout(cart: CheckoutRequest, now: Now): Evaluation<CheckoutDecision>;
   /** What an order exception is, how urgent, who handles it, what to do next. */

@@ -122,6 +122,13 @@ impl Engine {
         self.inner.bundle_id().to_owned()
     }
 
+    /// What compiling the bundle warned about (a table row that can never
+    /// answer, an unused library function): `[{code, message, location, hint}]`.
+    #[wasm_bindgen(getter)]
+    pub fn warnings(&self) -> JsValue {
+        parse(&serde_json::to_string(self.inner.pack().warnings()).unwrap_or_else(|_| "[]".into()))
+    }
+
     /// The entry points the bundle defines.
     #[wasm_bindgen(getter)]
     pub fn entries(&self) -> Vec<String> {
