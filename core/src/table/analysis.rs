@@ -22,6 +22,8 @@ pub struct Finding {
 /// do not (`Some(false)`), or the analysis cannot tell (`None`).
 fn tests_meet(a: &Test, b: &Test) -> Option<bool> {
     match (a, b) {
+        // It depends on another input's value.
+        (Test::Ref { .. }, _) | (_, Test::Ref { .. }) => None,
         (Test::IsNull, Test::IsNull) => Some(true),
         (Test::IsNull, other) | (other, Test::IsNull) => {
             Some(matches!(other, Test::Ne(_) | Test::Eq(Scalar::Null)))
@@ -79,6 +81,7 @@ fn cells_meet(a: &Cell, b: &Cell) -> Option<bool> {
 /// Whether every value `b` accepts, `a` accepts too (false when unsure).
 fn test_covers(a: &Test, b: &Test) -> bool {
     match (a, b) {
+        (Test::Ref { .. }, _) | (_, Test::Ref { .. }) => false,
         (Test::IsNull, Test::IsNull) => true,
         (Test::NotNull, t) => !matches!(t, Test::IsNull | Test::Ne(_)),
         (Test::Eq(x), Test::Eq(y)) => x == y || same_number(x, y),

@@ -75,15 +75,171 @@ pub enum Test {
         /// Whether the upper bound is included (`]`).
         high_closed: bool,
     },
+    /// A comparison with another input of the same call:
+    /// `> userProfile.averageTransactionAmount * 3`, `!= userProfile.homeCountry`.
+    Ref {
+        /// How the cell's value relates to the operand.
+        rel: Rel,
+        /// The other input, and the arithmetic on it.
+        operand: Operand,
+    },
     /// `null`: the value is missing or null.
     IsNull,
     /// `not null`: the value is present.
     NotNull,
 }
 
+/// How a cell's value relates to an [`Operand`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rel {
+    /// `=`
+    Eq,
+    /// `!=` (also true when either side is missing)
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+/// Arithmetic on an operand: `path * 3`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arith {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+}
+
+/// Another input a cell compares with, read once per call like the columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operand {
+    /// Index into the table's [`crate::table::DecisionTable::refs`].
+    pub slot: usize,
+    /// The dotted path, as written.
+    pub path: Vec<String>,
+    /// `* 3`, `+ 0.5`: exact decimal arithmetic; a missing or non-number
+    /// input makes the operand null, which fails every comparison but `!=`.
+    pub arith: Option<(Arith, Decimal)>,
+}
+
+impl Operand {
+    fn value(&self, refs: &[Scalar]) -> Scalar {
+        let base = refs.get(self.slot).cloned().unwrap_or(Scalar::Null);
+        let Some((op, k)) = self.arith else {
+            return base;
+        };
+        let Some(x) = base.number() else {
+            return Scalar::Null;
+        };
+        let r = match op {
+            Arith::Add => x.checked_add(k),
+            Arith::Sub => x.checked_sub(k),
+            Arith::Mul => x.checked_mul(k),
+            Arith::Div => x.checked_div(k),
+        };
+        r.map_or(Scalar::Null, |d| Scalar::Decimal(d.normalize()))
+    }
+}
+
+/// Where a table's cells register the other inputs they read.
+#[derive(Debug, Default)]
+pub struct RefSlots {
+    /// Paths, in the order cells first name them.
+    pub paths: Vec<Vec<String>>,
+    /// Whether the column being parsed holds numbers: a bare name (`> limit`)
+    /// is then an input, not text.
+    pub numeric: bool,
+}
+
+/// Most distinct other inputs a table's cells may read.
+pub const MAX_REFS: usize = 64;
+
+impl RefSlots {
+    fn slot(&mut self, path: Vec<String>) -> Result<usize, String> {
+        if let Some(i) = self.paths.iter().position(|p| *p == path) {
+            return Ok(i);
+        }
+        if self.paths.len() == MAX_REFS {
+            return Err(format!("cells read more than {MAX_REFS} other inputs"));
+        }
+        self.paths.push(path);
+        Ok(self.paths.len() - 1)
+    }
+}
+
+/// `a.b.c` as path segments, when `s` is one (identifiers joined by dots).
+fn path_of(s: &str) -> Option<Vec<String>> {
+    let segs: Vec<&str> = s.split('.').collect();
+    let ident = |w: &str| {
+        w.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    (segs.len() <= super::MAX_PATH_DEPTH && segs.iter().all(|w| ident(w)))
+        .then(|| segs.iter().map(|w| (*w).to_owned()).collect())
+}
+
+/// An operand that names another input: `a.b`, `a.b * 3` (a bare `limit`
+/// only in a number column; `true`, `false`, `null` are never names).
+fn operand(s: &str, refs: &mut RefSlots) -> Result<Option<Operand>, String> {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let (name, arith) = match words.as_slice() {
+        [name] => (*name, None),
+        [name, op, k] => {
+            let op = match *op {
+                "+" => Arith::Add,
+                "-" => Arith::Sub,
+                "*" => Arith::Mul,
+                "/" => Arith::Div,
+                _ => return Ok(None),
+            };
+            let Some(k) = crate::number::parse(k) else {
+                return Ok(None);
+            };
+            if op == Arith::Div && k.is_zero() {
+                return Err(format!("`{s}` divides by zero"));
+            }
+            (*name, Some((op, k)))
+        }
+        _ => return Ok(None),
+    };
+    if matches!(name, "true" | "false" | "null") {
+        return Ok(None);
+    }
+    let Some(path) = path_of(name) else {
+        return Ok(None);
+    };
+    if path.len() == 1 && !refs.numeric && arith.is_none() {
+        return Ok(None); // a bare word is text, as a spreadsheet user types it
+    }
+    let slot = refs.slot(path.clone())?;
+    Ok(Some(Operand { slot, path, arith }))
+}
+
 impl Test {
-    fn holds(&self, v: &Scalar) -> bool {
+    fn holds(&self, v: &Scalar, refs: &[Scalar]) -> bool {
         match self {
+            Self::Ref { rel, operand } => {
+                let target = operand.value(refs);
+                match rel {
+                    Rel::Eq => equal(v, &target),
+                    Rel::Ne => !equal(v, &target),
+                    Rel::Lt => v.compare(&target) == Some(Ordering::Less),
+                    Rel::Le => v.compare(&target).is_some_and(|o| o != Ordering::Greater),
+                    Rel::Gt => v.compare(&target) == Some(Ordering::Greater),
+                    Rel::Ge => v.compare(&target).is_some_and(|o| o != Ordering::Less),
+                }
+            }
             Self::Eq(lit) => equal(v, lit),
             Self::Ne(lit) => !equal(v, lit),
             Self::Cmp(ord, or_equal, lit) => v
@@ -216,17 +372,24 @@ pub enum Cell {
 }
 
 impl Cell {
-    /// Whether `v` passes the cell.
-    pub fn matches(&self, v: &Scalar) -> bool {
+    /// Whether `v` passes the cell; `refs` are the other inputs the table's
+    /// cells read (see [`RefSlots`]), in slot order.
+    pub fn matches(&self, v: &Scalar, refs: &[Scalar]) -> bool {
         match self {
             Self::Any => true,
-            Self::OneOf { tests, negated } => tests.iter().any(|t| t.holds(v)) != *negated,
+            Self::OneOf { tests, negated } => tests.iter().any(|t| t.holds(v, refs)) != *negated,
         }
     }
 }
 
-/// Parses an input cell. The error says what is wrong with the text.
+/// Parses an input cell that cannot name other inputs but by dotted path.
 pub fn parse_input(text: &str) -> Result<Cell, String> {
+    parse_input_with(text, &mut RefSlots::default())
+}
+
+/// Parses an input cell, registering the other inputs it compares with in
+/// `refs`. The error says what is wrong with the text.
+pub fn parse_input_with(text: &str, refs: &mut RefSlots) -> Result<Cell, String> {
     let t = text.trim();
     if t.is_empty() || t == "-" {
         return Ok(Cell::Any);
@@ -237,7 +400,7 @@ pub fn parse_input(text: &str) -> Result<Cell, String> {
     };
     let tests = split_alternatives(body)?
         .into_iter()
-        .map(parse_test)
+        .map(|alt| parse_test(alt, refs))
         .collect::<Result<Vec<_>, _>>()?;
     if tests.is_empty() {
         return Err("an empty list of alternatives; write `-` for any value".into());
@@ -285,11 +448,25 @@ fn split_alternatives(s: &str) -> Result<Vec<&str>, String> {
     Ok(out)
 }
 
-fn parse_test(alt: &str) -> Result<Test, String> {
+fn parse_test(alt: &str, refs: &mut RefSlots) -> Result<Test, String> {
     match alt {
         "null" => return Ok(Test::IsNull),
         "not null" => return Ok(Test::NotNull),
         _ => {}
+    }
+    for (op, rel) in [
+        ("<=", Rel::Le),
+        (">=", Rel::Ge),
+        ("!=", Rel::Ne),
+        ("<", Rel::Lt),
+        (">", Rel::Gt),
+        ("=", Rel::Eq),
+    ] {
+        if let Some(rest) = alt.strip_prefix(op)
+            && let Some(operand) = operand(rest.trim(), refs)?
+        {
+            return Ok(Test::Ref { rel, operand });
+        }
     }
     for (op, ord, or_equal) in [
         ("<=", Ordering::Less, true),
@@ -406,7 +583,43 @@ mod tests {
     use super::*;
 
     fn m(cell: &str, v: Scalar) -> bool {
-        parse_input(cell).expect(cell).matches(&v)
+        parse_input(cell).expect(cell).matches(&v, &[])
+    }
+
+    #[test]
+    fn cells_compare_with_other_inputs_and_arithmetic_on_them() {
+        let mut refs = RefSlots {
+            numeric: true,
+            ..RefSlots::default()
+        };
+        let over = parse_input_with("> user.average * 3", &mut refs).unwrap();
+        let home = parse_input_with("!= user.home", &mut refs).unwrap();
+        let limit = parse_input_with("<= limit", &mut refs).unwrap();
+        assert_eq!(refs.paths.len(), 3);
+        let d = |s: &str| Scalar::Decimal(crate::number::parse(s).unwrap());
+        let vals = [d("33.333"), Scalar::Str("UK".into()), Scalar::Int(10)];
+        assert!(over.matches(&d("100.0"), &vals), "100 > 99.999");
+        assert!(
+            !over.matches(&d("99.999"), &vals),
+            "exact: 99.999 is not above 99.999"
+        );
+        assert!(!over.matches(&Scalar::Null, &vals));
+        assert!(home.matches(&Scalar::Str("US".into()), &vals));
+        assert!(!home.matches(&Scalar::Str("UK".into()), &vals));
+        assert!(home.matches(&Scalar::Null, &vals), "null != UK");
+        assert!(limit.matches(&Scalar::Int(10), &vals));
+        // A missing operand fails every comparison but `!=`.
+        let missing = [Scalar::Null, Scalar::Null, Scalar::Null];
+        assert!(!over.matches(&d("1"), &missing));
+        assert!(!home.matches(&Scalar::Null, &missing), "null == null");
+        // Outside a number column a bare word is still text.
+        let mut text = RefSlots::default();
+        assert_eq!(
+            parse_input_with("> abc", &mut text).unwrap(),
+            parse_input("> 'abc'").unwrap()
+        );
+        assert!(text.paths.is_empty());
+        assert!(parse_input_with("> a.b / 0", &mut text).is_err());
     }
 
     #[test]

@@ -21,11 +21,18 @@ pub enum Outcome {
 
 impl DecisionTable {
     /// Indices of the rows whose every test holds for `values` (one per
-    /// input column), in file order; `first` stops at the first.
+    /// input column; then one per [`DecisionTable::refs`] path), in file
+    /// order; `first` stops at the first.
     pub fn matching_rows(&self, values: &[Scalar]) -> Vec<usize> {
+        let (columns, refs) = values.split_at(self.inputs.len().min(values.len()));
         let mut out = Vec::new();
         for (i, row) in self.rows.iter().enumerate() {
-            if row.tests.iter().zip(values).all(|(t, v)| t.matches(v)) {
+            if row
+                .tests
+                .iter()
+                .zip(columns)
+                .all(|(t, v)| t.matches(v, refs))
+            {
                 out.push(i);
                 if self.hit == HitPolicy::First {
                     break;
@@ -35,7 +42,8 @@ impl DecisionTable {
         out
     }
 
-    /// The table's answer for `values` (one per input column, in column order).
+    /// The table's answer for `values` (one per input column, in column
+    /// order, then one per [`DecisionTable::refs`] path).
     pub fn evaluate(&self, values: &[Scalar]) -> Result<(Outcome, Vec<usize>), TableError> {
         let rows = self.matching_rows(values);
         let outcome = match self.hit {

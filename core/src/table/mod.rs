@@ -16,7 +16,7 @@ mod parse;
 
 use serde::{Deserialize, Serialize};
 
-pub use cell::{Cell, Scalar, Test};
+pub use cell::{Arith, Cell, Operand, Rel, Scalar, Test};
 pub use eval::Outcome;
 
 /// Rows a table may hold: far above any hand-written table, low enough that
@@ -122,6 +122,9 @@ pub struct DecisionTable {
     pub outputs: Vec<Column>,
     /// Rules, in file order.
     pub rows: Vec<Row>,
+    /// Other inputs the cells compare with (`> user.limit * 2`), read once
+    /// per call beside the input columns; a cell's operand names its slot.
+    pub refs: Vec<Vec<String>>,
 }
 
 /// A table that cannot be read or evaluated.

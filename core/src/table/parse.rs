@@ -1,7 +1,7 @@
 //! CSV text to a [`DecisionTable`], every problem located at its line and
 //! column.
 
-use super::cell::{Cell, Scalar, Test, parse_input, parse_output};
+use super::cell::{Cell, RefSlots, Scalar, Test, parse_input_with, parse_output};
 use super::{
     Column, ColumnType, DecisionTable, HitPolicy, MAX_CELL_CHARS, MAX_COLUMNS, MAX_PATH_DEPTH,
     MAX_ROWS, Row, TableError,
@@ -125,6 +125,7 @@ pub(super) fn parse(
     let mut inputs = Vec::new();
     let mut outputs = Vec::new();
     let mut rows = Vec::new();
+    let mut refs = RefSlots::default();
     let mut header_line = 0;
     let mut header_seen = false;
     for record in records.by_ref() {
@@ -208,7 +209,8 @@ pub(super) fn parse(
             match kind {
                 Some(true) => {
                     let column = &inputs[tests.len()];
-                    let cell = parse_input(field)
+                    refs.numeric = column.kind == super::ColumnType::Number;
+                    let cell = parse_input_with(field, &mut refs)
                         .map_err(|m| here(format!("`{}`: {m}", column.header)))?;
                     if let Some(bad) = literals(&cell).into_iter().find(|l| !column.kind.admits(l))
                     {
@@ -258,6 +260,7 @@ pub(super) fn parse(
         inputs,
         outputs,
         rows,
+        refs: refs.paths,
     })
 }
 

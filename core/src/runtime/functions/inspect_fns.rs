@@ -149,54 +149,54 @@ pub(super) fn register(engine: &mut Engine) {
         engine,
         S,
         "kind_of",
-        &["value: Dynamic", "String"],
+        &["value: &mut Dynamic", "String"],
         "What a value is, in JSON's terms, for input views and plain values alike: `null`, `bool`, `integer`, `decimal`,\n`string`, `object`, `array` (Rhai's `type_of` says `View` for any input object or array).",
-        |v: Dynamic| kind_of(&v),
+        |v: &mut Dynamic| kind_of(v),
     );
     reg(
         engine,
         S,
         "is_object",
-        &["value: Dynamic", "bool"],
+        &["value: &mut Dynamic", "bool"],
         "Whether a value is an object (an input object or a map).",
-        |v: Dynamic| kind_of(&v) == "object",
+        |v: &mut Dynamic| kind_of(v) == "object",
     );
     reg(
         engine,
         S,
         "is_array",
-        &["value: Dynamic", "bool"],
+        &["value: &mut Dynamic", "bool"],
         "Whether a value is an array (an input array or a Rhai array).",
-        |v: Dynamic| kind_of(&v) == "array",
+        |v: &mut Dynamic| kind_of(v) == "array",
     );
     reg(
         engine,
         S,
         "is_null",
-        &["value: Dynamic", "bool"],
+        &["value: &mut Dynamic", "bool"],
         "Whether a value is missing or JSON `null` (both read as `()`).",
-        |v: Dynamic| v.is_unit(),
+        |v: &mut Dynamic| v.is_unit(),
     );
     reg(
         engine,
         S,
         "is_number",
-        &["value: Dynamic", "bool"],
+        &["value: &mut Dynamic", "bool"],
         "Whether a value is a number: an integer or a decimal.",
-        |v: Dynamic| v.is_int() || v.is_decimal(),
+        |v: &mut Dynamic| v.is_int() || v.is_decimal(),
     );
     reg(
         engine,
         S,
         "get",
         &[
-            "value: Dynamic",
+            "value: &mut Dynamic",
             "path: Dynamic",
             "default: Dynamic",
             "Dynamic",
         ],
         "The value at `path` below `value`, or `default` when a step is missing or null: `get(event, \"order.shipping_address.country\", \"US\")`,\n`get(cart, \"order.lines.0.sku\", \"\")` (a number indexes an array; negative counts from the end), or the path as an array,\n`get(m, [\"odd.key\", 0], ())`. Never fails on missing data: reading a member of `()` is `default`.",
-        |v: Dynamic, path: Dynamic, default: Dynamic| get_path(&v, &path, default),
+        |v: &mut Dynamic, path: Dynamic, default: Dynamic| get_path(v, &path, default),
     );
 }
 

@@ -127,7 +127,29 @@ fn lookup<'a>(tables: &'a Tables, name: &str) -> Res<&'a DecisionTable> {
 
 /// Evaluates a table on a rule value: its answer and the matching rows.
 fn run(table: &DecisionTable, input: &Dynamic) -> Res<(Dynamic, Vec<usize>)> {
-    let values: Vec<Scalar> = table.inputs.iter().map(|c| read(input, &c.path)).collect();
+    run_with(table, |path| read(input, path))
+}
+
+/// A path of a plain map, as `read` reads a map value.
+fn read_map(map: &Map, path: &[String]) -> Scalar {
+    match path.split_first() {
+        Some((first, rest)) => map
+            .get(first.as_str())
+            .map_or(Scalar::Null, |v| read(v, rest)),
+        None => Scalar::Other,
+    }
+}
+
+fn run_with(
+    table: &DecisionTable,
+    read_at: impl Fn(&[String]) -> Scalar,
+) -> Res<(Dynamic, Vec<usize>)> {
+    let values: Vec<Scalar> = table
+        .inputs
+        .iter()
+        .map(|c| read_at(&c.path))
+        .chain(table.refs.iter().map(|path| read_at(path)))
+        .collect();
     let (outcome, rows) = table.evaluate(&values).map_err(|e| e.to_string())?;
     let answer = match outcome {
         Outcome::Nothing => Dynamic::UNIT,
@@ -195,6 +217,30 @@ pub(super) fn register(engine: &mut Engine, tables: &Tables) {
                 format!("merge: the answer is {}, not a map", answer.type_name()).into()
             })?;
             merge(doc, &patch, 0)
+        },
+    );
+    let t = tables.clone();
+    reg(
+        engine,
+        S,
+        "merge_table",
+        &["doc: &mut Map", "name: &str", "Dynamic"],
+        "`doc.merge_table(\"fees\")`: the table's answer for `doc`, merged into `doc` (as `doc.merge(table(\"fees\", doc))`,\nwithout copying `doc` for the call); answers the table's own answer. Chains tables as ZEN's pass-through nodes do.",
+        move |ctx: NativeCallContext, doc: &mut Map, name: &str| -> Res<Dynamic> {
+            let table = lookup(&t, name)?;
+            let (output, rows) = run_with(table, |path| read_map(doc, path))?;
+            trace_rows(&ctx, table, &rows, &output);
+            if let Some(patch) = output.read_lock::<Map>() {
+                merge(doc, &patch, 0)?;
+            } else if !output.is_unit() {
+                return Err(format!(
+                    "merge_table: table `{name}` answers {} (hit policy {:?}), not one row to merge",
+                    output.type_name(),
+                    table.hit
+                )
+                .into());
+            }
+            Ok(output)
         },
     );
     let t = tables.clone();
