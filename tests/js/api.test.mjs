@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import { Engine, OrdexBundleError, OrdexError, OrdexInputError, OrdexLimitError, OrdexRuleError, version } from "../../wasm/js/pkg/node.mjs";
+import { Engine, OrdexBundleError, OrdexError, OrdexInputError, OrdexLimitError, OrdexRuleError, version, addressFormat, countries } from "../../wasm/js/pkg/node.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const ordex = join(root, "target", process.env.ORDEX_PROFILE ?? "debug", "ordex");
@@ -134,4 +134,29 @@ test("a bundle with a syntax error throws OrdexBundleError with every diagnostic
     return true;
   });
   assert.throws(() => Engine.fromBundle("{}"), (e) => e instanceof OrdexBundleError && e.code === "bundle_malformed");
+});
+
+test("addressFormat gives a country's form from the metadata the address rules check", () => {
+  const jp = addressFormat("JP");
+  const field = (form, name) => form.fields.find((f) => f.field === name);
+  assert.equal(field(jp, "region").label, "Prefecture");
+  assert.ok(jp.fields.indexOf(field(jp, "postal_code")) < jp.fields.indexOf(field(jp, "region")), "postal code first in Japan");
+  const us = addressFormat("us");
+  assert.deepEqual([field(us, "postal_code").label, field(us, "postal_code").required], ["ZIP code", true]);
+  assert.ok(us.regions.some((r) => r.key === "CA"));
+  assert.equal(addressFormat("HK").fields.some((f) => f.field === "postal_code"), false);
+  assert.equal(addressFormat("XX"), null);
+  const all = countries();
+  assert.ok(all.length > 200 && all.some((c) => c.code === "DE"));
+});
+
+test("an engine lists what compiling its bundle warned about", () => {
+  const file = join(mkdtempSync(join(tmpdir(), "ordex-warn-")), "bundle.json");
+  execFileSync(ordex, ["bundle", join("tests", "peers", "zen", "payment"), "--output", file], { cwd: root });
+  const bundle = JSON.parse(readFileSync(file, "utf8"));
+  const engine = Engine.fromBundle(bundle);
+  const unreachable = engine.warnings.filter((w) => w.code === "table_unreachable_row");
+  assert.equal(unreachable.length, 3);
+  assert.equal(unreachable[0].location.file, "tables/amount_processing.csv");
+  engine.free();
 });

@@ -203,6 +203,53 @@ test("the playground edits a decision table as a grid and marks the row the comp
   await p.close();
 });
 
+test("the checkout form follows the country, shows findings by their field once it is left, and corrects in one click", async () => {
+  const { p, problems } = await page();
+  await p.goto(`${base}/checkout/`);
+  await p.waitForFunction(() => /Ready to place/.test(document.querySelector("#verdict")?.textContent ?? ""));
+  const label = (name) => p.textContent(`label[for="f-${name}"]`);
+  assert.match(await label("postal_code"), /ZIP code/);
+  assert.match(await label("region"), /State/);
+  assert.equal(await p.evaluate(() => document.querySelector("#f-region").tagName), "SELECT", "US states are a choice");
+  // Japan: a prefecture, and the postal code comes first.
+  await p.selectOption("#f-country", "JP");
+  assert.match(await label("region"), /Prefecture/);
+  const order = await p.evaluate(() => [...document.querySelectorAll("#address [name]")].map((e) => e.name));
+  assert.ok(order.indexOf("postal_code") < order.indexOf("region"), order.join(","));
+  assert.match(await p.getAttribute("#f-postal_code", "placeholder"), /^e\.g\. \d{3}-\d{4}$/);
+  // Back to the US: a malformed ZIP code says nothing while typing, and blocks once left.
+  await p.selectOption("#f-country", "US");
+  await p.fill("#f-line1", "12 Main St");
+  await p.fill("#f-city", "Springfield");
+  await p.selectOption("#f-region", "IL");
+  await p.fill("#f-postal_code", "6270");
+  assert.equal(await p.textContent("#m-postal_code"), "", "no block mid-keystroke");
+  await p.press("#f-postal_code", "Tab");
+  await p.waitForFunction(() => document.querySelector("#m-postal_code")?.textContent.length > 0);
+  assert.equal(await p.getAttribute("#f-postal_code", "aria-invalid"), "true");
+  assert.doesNotMatch(await p.textContent("#m-postal_code"), /postal_code_|order\./, "shopper words, no internal codes");
+  // A ZIP+4 without its hyphen: the rules suggest the written form, one click applies it.
+  await p.fill("#f-postal_code", "627011234");
+  await p.press("#f-postal_code", "Tab");
+  await p.click("#m-postal_code button");
+  assert.equal(await p.inputValue("#f-postal_code"), "62701-1234");
+  await p.waitForFunction(() => /Ready to place/.test(document.querySelector("#verdict")?.textContent ?? ""));
+  // Express to a PO box: the carrier refuses it, next to the street field.
+  await p.fill("#f-line1", "PO Box 123");
+  await p.selectOption("#f-carrier", "ups");
+  await p.selectOption("#f-service", "express");
+  await p.press("#f-line1", "Tab");
+  await p.waitForFunction(() => /cannot deliver/.test(document.querySelector("#m-line1")?.textContent ?? ""));
+  // Risk signals never reach the shopper: a card from elsewhere shows nothing.
+  assert.doesNotMatch(await p.textContent("#form"), /issued in|Prepaid|Throwaway/);
+  await p.setViewportSize({ width: 390, height: 800 });
+  assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= 390), "no sideways scroll at 390 px");
+  assert.deepEqual(await axe(p), [], "checkout");
+  if (process.env.ORDEX_SCREENSHOTS) await p.screenshot({ path: join(process.env.ORDEX_SCREENSHOTS, "checkout-390.png"), fullPage: true });
+  assert.deepEqual(problems, []);
+  await p.close();
+});
+
 // axe-core in the page: no serious or critical violation.
 async function axe(p) {
   await p.addScriptTag({ path: join(root, "tests", "js", "node_modules", "axe-core", "axe.min.js") });

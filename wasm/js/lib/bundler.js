@@ -4,6 +4,8 @@ import { bind } from "./engine.js";
 
 export * from "./errors.js";
 export const version = raw.version;
+export const addressFormat = raw.addressFormat;
+export const countries = raw.countries;
 export const Engine = bind(raw);
 /** Kept for symmetry with the web build: bundlers instantiate on import. */
 export default async function init() {}

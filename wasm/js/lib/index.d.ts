@@ -157,6 +157,33 @@ export class Engine {
 
 /** The package version. */
 export function version(): string;
+
+/** One field of a country's address form, named as the address schema names it. */
+export interface AddressFormField {
+  field: "name" | "organization" | "lines" | "district" | "city" | "region" | "postal_code" | "sorting_code";
+  /** English label in the country's terms: "ZIP code", "Postal code", "Prefecture", "Post town". */
+  label: string;
+  /** The address checks refuse an address without it. */
+  required: boolean;
+  /** Written in capitals there. */
+  upper: boolean;
+  /** Row of the printed address (0-based), for laying out the form. */
+  row: number;
+}
+
+/** The address form a country expects, from the metadata the address rules use. */
+export interface AddressFormat {
+  country: string;
+  name: string;
+  fields: AddressFormField[];
+  postal_examples: string[];
+  regions: { key: string; name: string }[];
+}
+
+/** The form for an ISO 3166-1 alpha-2 code, or null when the code is unknown. */
+export function addressFormat(country: string): AddressFormat | null;
+/** Every country the address metadata knows, by code. */
+export function countries(): { code: string; name: string }[];
 /** Browsers: fetches and instantiates the Wasm (pass a URL, Response or bytes to override). No-op on Node and bundlers. */
 export default function init(input?: unknown): Promise<unknown>;
 /** Workers: instantiates from a compiled `WebAssembly.Module` or bytes. No-op on Node and bundlers. */

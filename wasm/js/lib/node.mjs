@@ -6,6 +6,8 @@ const raw = createRequire(import.meta.url)("./node/ordex_js.js");
 
 export * from "./errors.js";
 export const version = raw.version;
+export const addressFormat = raw.addressFormat;
+export const countries = raw.countries;
 export const Engine = bind(raw);
 /** Kept for symmetry with the web build: Node needs no initialisation. */
 export default async function init() {}

@@ -228,6 +228,27 @@ impl Engine {
     }
 }
 
+/// The address form a country expects (fields in its order, its labels,
+/// required fields, postal-code examples, regions), from the metadata the
+/// address checks use; `null` for an unknown country code.
+#[wasm_bindgen(js_name = addressFormat)]
+pub fn address_format(country: &str) -> JsValue {
+    match ordex_core::knowledge::address::address_form(country) {
+        Some(form) => parse(&serde_json::to_string(&form).unwrap_or_else(|_| "null".into())),
+        None => JsValue::NULL,
+    }
+}
+
+/// Every country the address metadata knows: `[{code, name}]` by code.
+#[wasm_bindgen]
+pub fn countries() -> JsValue {
+    let list: Vec<serde_json::Value> = ordex_core::knowledge::address::all_countries()
+        .iter()
+        .map(|c| serde_json::json!({"code": c.code, "name": c.name}))
+        .collect();
+    parse(&serde_json::Value::Array(list).to_string())
+}
+
 /// The version of this build.
 #[wasm_bindgen]
 pub fn version() -> String {

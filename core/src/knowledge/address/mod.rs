@@ -9,12 +9,14 @@
 
 mod countries;
 mod delivery_point;
+mod form;
 pub mod pattern;
 mod postal;
 mod validate;
 
 pub use countries::SOURCE_VERSION;
 pub use delivery_point::{DeliveryPoint, carrier_refuses, delivery_point};
+pub use form::{AddressForm, FormField, RegionChoice, address_form, form_for};
 pub use postal::{normalize_postal, postal_code_valid, region_accepts_postal};
 pub use validate::{AddressFinding, validate_address};
 
@@ -35,6 +37,14 @@ pub struct Country {
     pub upper: &'static str,
     /// Display format with `%N`, `%O`, `%A`, `%D`, `%C`, `%S`, `%Z`, `%X` and `%n` (newline).
     pub fmt: &'static str,
+    /// What the country calls its postal code: `zip`, `postal`, `pin`, `eircode`.
+    pub zip_name: &'static str,
+    /// What it calls its first-level region: `state`, `province`, `prefecture`, `county`, …
+    pub state_name: &'static str,
+    /// What it calls its city: `city`, `post_town`, `district`, `suburb`.
+    pub locality_name: &'static str,
+    /// What it calls its district (`%D`): `suburb`, `district`, `neighborhood`, `village_township`, …
+    pub sublocality_name: &'static str,
     /// First-level sub-regions (states, provinces, prefectures).
     pub subs: &'static [Sub],
 }
