@@ -240,6 +240,20 @@ test("the checkout form follows the country, shows findings by their field once 
   await p.selectOption("#f-service", "express");
   await p.press("#f-line1", "Tab");
   await p.waitForFunction(() => /cannot deliver/.test(document.querySelector("#m-line1")?.textContent ?? ""));
+  // A simulated decline: the rules' shopper-safe message and next step, never the reason for a suspected fraud.
+  await p.fill("#f-line1", "12 Main St");
+  await p.selectOption("#f-test-card", "stripe:stolen_card");
+  await p.click("button[type=submit]");
+  await p.waitForFunction(() => /Payment declined/.test(document.querySelector("#verdict")?.textContent ?? ""));
+  const said = await p.textContent("#m-payment");
+  assert.match(said, /Your card was declined\..*Choose another card/);
+  assert.doesNotMatch(said, /stolen|fraud/i);
+  await p.selectOption("#f-test-card", "braintree:2038");
+  await p.click("button[type=submit]");
+  await p.waitForFunction(() => /Try again in a few minutes/.test(document.querySelector("#m-payment")?.textContent ?? ""));
+  await p.selectOption("#f-test-card", "");
+  await p.click("button[type=submit]");
+  await p.waitForFunction(() => /Order placed/.test(document.querySelector("#verdict")?.textContent ?? ""));
   // Risk signals never reach the shopper: a card from elsewhere shows nothing.
   assert.doesNotMatch(await p.textContent("#form"), /issued in|Prepaid|Throwaway/);
   await p.setViewportSize({ width: 390, height: 800 });

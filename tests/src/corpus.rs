@@ -509,6 +509,18 @@ pub fn corpus(seed: u64, n: usize) -> Corpus {
                    "payment": {"method": "card", "brand": pick(&mut rng, BRANDS), "bin_country": pick(&mut rng, &["US", "GB", "NG", "JP"]), "exp_month": rng.random_range(1..13), "exp_year": rng.random_range(2024..2030), "prepaid": rng.random_bool(0.1)}}),
                 Value::Null,
             ),
+            // A checkout after the gateway declined: what the shopper is told.
+            _ if i % 25 == 4 => {
+                let (gateway, codes) = *pick(&mut rng, GATEWAYS);
+                let code = *pick(&mut rng, codes);
+                (
+                    "checkout",
+                    json!({"schema_version": 1, "order": order(&mut rng, currency), "email": "ada@example.com",
+                           "payment": {"method": "card", "brand": pick(&mut rng, BRANDS), "exp_month": 8, "exp_year": 2030,
+                                       "decline": {"gateway": gateway, "code": code}}}),
+                    Value::Null,
+                )
+            }
             1 => {
                 let failure = attempt(&mut rng, currency, day);
                 let history: Vec<Value> = (0..rng.random_range(0..25))
@@ -579,6 +591,17 @@ mod tests {
     fn the_same_seed_gives_the_same_corpus() {
         assert_eq!(corpus(7, 50).calls, corpus(7, 50).calls);
         assert_ne!(corpus(7, 50).calls, corpus(8, 50).calls);
+    }
+
+    #[test]
+    fn checkouts_after_a_decline_are_in_the_corpus() {
+        let c = corpus(7, 500);
+        let n = c
+            .calls
+            .iter()
+            .filter(|t| t.contains("\"decline\":{\"gateway\""))
+            .count();
+        assert!(n >= 15, "{n}");
     }
 
     #[test]

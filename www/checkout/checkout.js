@@ -14,6 +14,7 @@ let engine = null;
 let format = null;
 const touched = new Set(); // fields the shopper has left at least once
 let submitted = false;
+let declined = null; // the gateway's answer to the last attempt, when it declined
 
 const title = (s) => s.toLowerCase().replace(/(^|[\s(-])\p{L}/gu, (m) => m.toUpperCase());
 
@@ -91,7 +92,7 @@ function cart() {
       shipping_address: address, billing_address: address,
       shipping_method: { carrier: f.carrier, service: f.service },
     },
-    payment: { method: "card", brand: f.brand, bin_country: f.country, exp_month: Number(f.exp_month), exp_year: Number(f.exp_year), prepaid: false },
+    payment: { method: "card", brand: f.brand, bin_country: f.country, exp_month: Number(f.exp_month), exp_year: Number(f.exp_year), prepaid: false, decline: declined },
   };
 }
 
@@ -105,6 +106,14 @@ function slotOf(path) {
   if (m) return m[1] === "lines" ? "line1" : m[1];
   return null;
 }
+
+// What the shopper can do after a decline, as the rules decided it.
+const NEXT_STEP = {
+  try_again: "Try again in a few minutes.",
+  authenticate: "Place the order again to confirm it with your bank.",
+  check_card_details: "Check the card details and try again.",
+  use_another_method: "Choose another card or payment method.",
+};
 
 function showFindings(findings) {
   for (const msg of document.querySelectorAll(".field-msg")) { msg.replaceChildren(); msg.className = "field-msg"; }
@@ -129,6 +138,7 @@ function showFindings(findings) {
       use.addEventListener("click", () => { input.value = suggestion; touched.add(slot); evaluate(); input.focus(); });
       msgEl.append(use);
     }
+    if (f.next_step && NEXT_STEP[f.next_step]) msgEl.append(" ", el("strong", {}, NEXT_STEP[f.next_step]));
     if (f.severity === "block") {
       for (const target of slot === "payment" ? [$("f-exp-month"), $("f-exp-year")] : [input]) target?.setAttribute("aria-invalid", "true");
       spoken.push(f.message);
@@ -146,7 +156,8 @@ function evaluate() {
     const { ok, warnings } = engine.checkout(cart(), new Date());
     const ms = performance.now() - t0;
     const blocking = ok.findings.filter((f) => f.severity === "block");
-    $("verdict").textContent = blocking.length ? (submitted ? "Please fix the highlighted fields" : "Almost there") : "Ready to place";
+    const refused = blocking.some((f) => f.code === "payment_declined");
+    $("verdict").textContent = refused ? "Payment declined" : blocking.length ? (submitted ? "Please fix the highlighted fields" : "Almost there") : "Ready to place";
     $("verdict").className = blocking.length && submitted ? "error" : "";
     const q = cart().order;
     const total = (q.lines[0].quantity * 2499 + q.shipping_minor) / 100;
@@ -198,6 +209,7 @@ async function start() {
 
 $("form").addEventListener("input", evaluate);
 $("form").addEventListener("change", (e) => {
+  if (["test_card", "brand", "exp_month", "exp_year"].includes(e.target.name)) declined = null; // a new card, a new attempt
   if (e.target.name === "country") {
     const keep = values();
     delete keep.region;
@@ -212,7 +224,15 @@ $("form").addEventListener("focusout", (e) => {
 $("form").addEventListener("submit", (e) => {
   e.preventDefault();
   submitted = true;
-  const ok = evaluate();
+  declined = null;
+  let ok = evaluate();
+  if (ok && !ok.findings.some((f) => f.severity === "block") && values().test_card) {
+    // The (simulated) gateway declines: the rules decide what the shopper reads.
+    const [gateway, code] = values().test_card.split(":");
+    declined = { gateway, code };
+    touched.add("payment");
+    ok = evaluate();
+  }
   if (ok && !ok.findings.some((f) => f.severity === "block")) {
     $("verdict").textContent = "Order placed (demo)";
     $("live").textContent = "Order placed.";

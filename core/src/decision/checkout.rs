@@ -32,6 +32,10 @@ pub struct Finding {
     /// A corrected value to offer the shopper, when there is one.
     #[serde(default)]
     pub suggestion: Option<serde_json::Value>,
+    /// What the shopper can do next, when the rules say (after a decline:
+    /// `try_again`, `authenticate`, `check_card_details`, `use_another_method`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_step: Option<String>,
 }
 
 /// What a `checkout` rule returns.

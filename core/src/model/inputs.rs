@@ -48,6 +48,24 @@ pub struct PaymentInstrument {
     /// Whether the card is prepaid.
     #[serde(default)]
     pub prepaid: bool,
+    /// The gateway's answer when it declined the authorisation, so the
+    /// rules decide what the shopper is told and can do next.
+    #[serde(default)]
+    pub decline: Option<AuthorizationDecline>,
+}
+
+/// A declined authorisation as the gateway reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorizationDecline {
+    /// Whose code vocabulary `code` uses.
+    pub gateway: crate::model::Gateway,
+    /// The decline code (Stripe `decline_code`, Adyen `refusalReasonCode`,
+    /// Braintree processor code, ISO 8583 response code).
+    pub code: String,
+    /// The issuer's advice code, when given (Stripe `advice_code`).
+    #[serde(default)]
+    pub advice_code: Option<String>,
 }
 
 /// Facts about the merchant and the surroundings that triage may weigh.

@@ -299,6 +299,27 @@ export interface PaymentInstrument {
    * Whether the card is prepaid.
    */
   prepaid?: boolean;
+  /**
+   * The gateway's answer when it declined the authorisation, so the
+   * rules decide what the shopper is told and can do next.
+   */
+  decline?: AuthorizationDecline | null;
+}
+
+export interface AuthorizationDecline {
+  /**
+   * Whose code vocabulary `code` uses.
+   */
+  gateway: "stripe" | "adyen" | "braintree" | "iso8583" | "other";
+  /**
+   * The decline code (Stripe `decline_code`, Adyen `refusalReasonCode`,
+   * Braintree processor code, ISO 8583 response code).
+   */
+  code: string;
+  /**
+   * The issuer's advice code, when given (Stripe `advice_code`).
+   */
+  advice_code?: string | null;
 }
 
 export interface CheckoutDecision {
@@ -347,6 +368,11 @@ export interface Finding {
   suggestion?: {
     [k: string]: unknown | undefined;
   };
+  /**
+   * What the shopper can do next, when the rules say (after a decline:
+   * `try_again`, `authenticate`, `check_card_details`, `use_another_method`).
+   */
+  next_step?: string | null;
 }
 
 export interface Reason {
