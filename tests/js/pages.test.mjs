@@ -64,6 +64,13 @@ const sample = (name, id, order) => {
   return e;
 };
 
+// The playground's text: the CodeMirror editor when its bundle is built
+// (scripts/build-www), else the plain text area.
+async function setText(p, text) {
+  if (await p.locator("#editor .cm-content").count()) await p.locator("#editor .cm-content").fill(text);
+  else await p.fill("#source", text);
+}
+
 async function page() {
   const p = await browser.newPage();
   await p.addInitScript((key) => { localStorage.setItem("ordex-key", key); localStorage.setItem("ordex-poll-ms", "500"); }, KEY);
@@ -159,7 +166,7 @@ test("the playground runs the pack's own tests, and a param changed in ordex.tom
   await p.selectOption("#file", "ordex.toml");
   const manifest = await p.inputValue("#source");
   assert.match(manifest, /high_value_order_usd = 500/);
-  await p.fill("#source", manifest.replace("high_value_order_usd = 500", "high_value_order_usd = 5"));
+  await setText(p, manifest.replace("high_value_order_usd = 500", "high_value_order_usd = 5"));
   await p.click("#tests");
   await p.waitForFunction(() => /FAIL /.test(document.querySelector("#answer")?.textContent ?? ""), null, { timeout: 60_000 });
   assert.match(await p.textContent("#answer"), /passed, [1-9]\d* failed/);
@@ -260,6 +267,34 @@ test("the checkout form follows the country, shows findings by their field once 
   assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= 390), "no sideways scroll at 390 px");
   assert.deepEqual(await axe(p), [], "checkout");
   if (process.env.ORDEX_SCREENSHOTS) await p.screenshot({ path: join(process.env.ORDEX_SCREENSHOTS, "checkout-390.png"), fullPage: true });
+  assert.deepEqual(problems, []);
+  await p.close();
+});
+
+test("the playground's editor numbers lines, indents with Tab and marks a compile error at its line:col", async () => {
+  const { p, problems } = await page();
+  await p.goto(`${base}/playground/`);
+  await p.waitForFunction(() => document.querySelector("#entry")?.options.length > 0);
+  await p.waitForSelector("#editor .cm-lineNumbers");
+  await p.selectOption("#file", "checkout.rhai");
+  assert.match(await p.inputValue("#source"), /fn checkout\(cart, ctx\)/);
+  await setText(p, "fn checkout(input, ctx) {\n    let x = ;\n}\n");
+  await p.waitForSelector("#editor .cm-lintRange-error");
+  const marked = await p.evaluate(() => {
+    const range = document.querySelector("#editor .cm-lintRange-error");
+    return [...document.querySelectorAll("#editor .cm-line")].findIndex((l) => l.contains(range)) + 1;
+  });
+  assert.equal(marked, 2, "the error is marked on the line the compiler names");
+  assert.ok(await p.locator("#editor .cm-lint-marker-error").count() > 0, "and in the gutter");
+  await p.hover("#editor .cm-lintRange-error");
+  await p.waitForSelector(".cm-tooltip-lint");
+  assert.match(await p.textContent(".cm-tooltip-lint"), /Unexpected ';'/, "the compiler's message on hover");
+  // Tab indents inside the editor instead of leaving it.
+  await p.click("#editor .cm-line >> nth=2");
+  await p.keyboard.press("Home");
+  await p.keyboard.press("Tab");
+  assert.match(await p.inputValue("#source"), /\n {4}\}\n$/);
+  assert.equal(await p.evaluate(() => document.activeElement?.classList.contains("cm-content")), true);
   assert.deepEqual(problems, []);
   await p.close();
 });

@@ -100,9 +100,24 @@ function setPath(doc, path, value) {
 
 const MANIFEST = "ordex.toml";
 
+let editor = null;     // the CodeMirror editor, when its bundle is there (else the text area)
 let grid = null;       // the open table's grid, when a .csv file is shown as one
 let asText = false;    // the author chose to edit tables as text
 let checkTimer = 0;
+
+// The editor when its bundle loads (line numbers, highlighting, error
+// marks); the plain text area stays, hidden, as the page's record of the text.
+async function loadEditor() {
+  try {
+    const { createEditor } = await import("./vendor/editor.js");
+    editor = createEditor($("editor"), {
+      label: "The chosen file's text",
+      onChange: (text) => { edited[$("file").value] = text; $("source").value = text; scheduleCheck(); },
+    });
+  } catch {
+    editor = null; // no bundle: the text area is the editor
+  }
+}
 
 function showFile() {
   const f = $("file").value;
@@ -114,17 +129,21 @@ function showFile() {
   $("grid-toggle").textContent = grid || !isTable ? "Edit as text" : "Edit as grid";
   $("grid").replaceChildren(...(grid ? [grid.element] : []));
   $("grid").hidden = !grid;
-  $("source").hidden = !!grid;
-  if (grid) scheduleCheck();
+  if (editor) editor.setFile(f, text);
+  $("editor").hidden = !editor || !!grid;
+  $("source").hidden = !!editor || !!grid;
+  scheduleCheck();
 }
 
-// Compiles the edited pack shortly after an edit and marks the open table's
-// rows with the errors and warnings that name them.
+// Compiles the edited pack shortly after an edit and marks what the
+// errors and warnings name: the open table's rows, or the open file's
+// line:col in the editor.
 function scheduleCheck() {
   clearTimeout(checkTimer);
   checkTimer = setTimeout(async () => {
-    if (!grid) return;
+    if (!grid && !editor) return;
     const shown = grid;
+    const file = $("file").value;
     let found;
     try {
       const engine = Engine.fromBundle(await editedBundle());
@@ -133,8 +152,12 @@ function scheduleCheck() {
     } catch (e) {
       found = (e.errors ?? []).map((x) => ({ ...x, severity: "error" }));
     }
-    if (shown === grid) grid.mark(found);
-  }, 150);
+    if (shown && shown === grid) grid.mark(found);
+    if (editor && !grid && file === $("file").value) {
+      const here = found.filter((d) => d.location?.file === (file === MANIFEST ? "ordex.toml" : file) && d.location.line);
+      editor.mark(here.map((d) => ({ line: d.location.line, col: d.location.col, message: d.message + (d.hint ? `\nhint: ${d.hint}` : ""), severity: d.severity })));
+    }
+  }, 200);
 }
 
 // The bundle as edited: the manifest and files with the page's changes.
@@ -253,6 +276,7 @@ function openAt(loc) {
   if (![...$("file").options].some((o) => o.value === loc.file)) return;
   $("file").value = loc.file;
   showFile();
+  if (editor) { editor.reveal(loc.line); return; }
   const text = $("source").value;
   let start = 0;
   for (let line = 1; line < loc.line && start !== -1; line++) start = text.indexOf("\n", start) + 1 || -1;
@@ -274,4 +298,4 @@ $("run").addEventListener("click", run);
 $("tests").addEventListener("click", runTests);
 $("download").addEventListener("click", download);
 document.addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); run(); } });
-start();
+loadEditor().then(start);
