@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -17,6 +17,9 @@ import { launchChromium } from "./chromium.mjs";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const ordex = join(root, "target", process.env.ORDEX_PROFILE ?? "debug", "ordex");
 const KEY = "ordex_pages_test_key_0123456789abcdef";
+// Screenshots are test artifacts (target/ is ignored by git).
+const shots = process.env.ORDEX_SCREENSHOTS ?? join(root, "target", "screenshots");
+mkdirSync(shots, { recursive: true });
 let server;
 let base;
 let browser;
@@ -185,7 +188,7 @@ test("the playground edits a decision table as a grid and marks the row the comp
   assert.equal(await p.inputValue('.table-grid thead input[data-col="0"]'), "in:intent:string");
   await p.waitForFunction(() => /No problems/.test(document.querySelector(".grid-status")?.textContent ?? ""));
   assert.deepEqual(await axe(p), [], "the table grid");
-  if (process.env.ORDEX_SCREENSHOTS) await p.screenshot({ path: join(process.env.ORDEX_SCREENSHOTS, "playground-table-grid.png") });
+  await p.screenshot({ path: join(shots, "playground-table-grid.png") });
   // A cell the table compiler cannot read marks its row, with the message.
   const cell = p.locator('.table-grid tbody tr:first-child input[data-col="0"]');
   await cell.fill("< 'open");
@@ -266,7 +269,7 @@ test("the checkout form follows the country, shows findings by their field once 
   await p.setViewportSize({ width: 390, height: 800 });
   assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= 390), "no sideways scroll at 390 px");
   assert.deepEqual(await axe(p), [], "checkout");
-  if (process.env.ORDEX_SCREENSHOTS) await p.screenshot({ path: join(process.env.ORDEX_SCREENSHOTS, "checkout-390.png"), fullPage: true });
+  await p.screenshot({ path: join(shots, "checkout-390.png"), fullPage: true });
   assert.deepEqual(problems, []);
   await p.close();
 });
@@ -295,6 +298,28 @@ test("the playground's editor numbers lines, indents with Tab and marks a compil
   await p.keyboard.press("Tab");
   assert.match(await p.inputValue("#source"), /\n {4}\}\n$/);
   assert.equal(await p.evaluate(() => document.activeElement?.classList.contains("cm-content")), true);
+  assert.deepEqual(problems, []);
+  await p.close();
+});
+
+test("every page fits a 390 px phone: nothing wider than the screen", async () => {
+  await post(sample("carrier_exception", "evt-pages-390", "ord-pages-390"));
+  const { p, problems } = await page();
+  await p.setViewportSize({ width: 390, height: 844 });
+  const wide = () => p.evaluate(() => {
+    // Wide content inside its own scrolling box (a table, code) is fine; the page itself must not scroll sideways.
+    const scrolls = (e) => { for (let a = e.parentElement; a; a = a.parentElement) { if (/auto|scroll|hidden/.test(getComputedStyle(a).overflowX) && a.getBoundingClientRect().right <= window.innerWidth + 1) return true; } return false; };
+    const over = [...document.querySelectorAll("body *")].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && e.offsetParent !== null && !scrolls(e));
+    return { scroll: document.documentElement.scrollWidth, over: over.slice(0, 3).map((e) => e.tagName + (e.id ? `#${e.id}` : "")) };
+  });
+  for (const [path, ready] of [["/", "body"], ["/console/", "#rows tr.case"], ["/playground/", "#entry option"], ["/checkout/", "#f-country option"]]) {
+    await p.goto(`${base}${path}`);
+    await p.waitForSelector(ready, { state: "attached" });
+    if (path === "/console/") { await p.click("#rows tr.case"); await p.waitForSelector("#detail h2"); }
+    const w = await wide();
+    assert.ok(w.scroll <= 390 && w.over.length === 0, `${path}: ${JSON.stringify(w)}`);
+    await p.screenshot({ path: join(shots, `390${path.replaceAll("/", "-") || "-home"}.png`), fullPage: true });
+  }
   assert.deepEqual(problems, []);
   await p.close();
 });
