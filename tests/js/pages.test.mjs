@@ -6,7 +6,7 @@
 // `cargo build -p ordex-host`.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -159,7 +159,7 @@ test("an agent works the queue from the keyboard, sees SLA countdowns and live u
   await p.close();
 });
 
-test("the playground runs the pack's own tests, and a param changed in ordex.toml changes the outcome", async () => {
+test("the playground runs the pack's own tests, a param changed in ordex.toml changes the outcome, and the edit travels in a share link; a bundle file opens", async () => {
   const { p, problems } = await page();
   await p.goto(`${base}/playground/`);
   await p.waitForFunction(() => document.querySelector("#entry")?.options.length > 0);
@@ -173,7 +173,23 @@ test("the playground runs the pack's own tests, and a param changed in ordex.tom
   await p.click("#tests");
   await p.waitForFunction(() => /FAIL /.test(document.querySelector("#answer")?.textContent ?? ""), null, { timeout: 60_000 });
   assert.match(await p.textContent("#answer"), /passed, [1-9]\d* failed/);
-  assert.deepEqual(problems, []);
+  // A share link carries the edit: another page opened on it has the changed param.
+  await p.click("#share");
+  await p.waitForFunction(() => location.hash.startsWith("#pack="));
+  const link = await p.evaluate(() => location.href);
+  const { p: q, problems: qProblems } = await page();
+  await q.goto(link);
+  await q.waitForFunction(() => /opened a shared pack: 1 edited file/.test(document.querySelector("#message")?.textContent ?? ""));
+  await q.selectOption("#file", "ordex.toml");
+  assert.match(await q.inputValue("#source"), /high_value_order_usd = 5\n/);
+  // A bundle file opens in the page too.
+  const file = join(mkdtempSync(join(tmpdir(), "ordex-open-")), "zen-fraud.json");
+  execFileSync(ordex, ["bundle", join("tests", "peers", "zen", "fraud"), "--output", file], { cwd: root });
+  await q.setInputFiles("#open", file);
+  await q.waitForFunction(() => /opened zen-fraud\.json/.test(document.querySelector("#message")?.textContent ?? ""));
+  assert.ok(await q.evaluate(() => [...document.querySelectorAll("#file option")].some((o) => o.value === "tables/suspicious_activity.csv")));
+  assert.deepEqual([...problems, ...qProblems], []);
+  await q.close();
   await p.close();
 });
 

@@ -28,6 +28,35 @@ async function rebundle(b) {
   return { format: b.format, id: `sha256:${hex}`, manifest: b.manifest, files };
 }
 
+// The file picker, the samples and the entries, from `original`.
+async function listFiles() {
+  // Rules first, then the manifest (params included), tables and tests.
+  const editable = Object.keys(original.files).filter((f) => /\.(rhai|csv|json)$/.test(f));
+  const order = (f) => (f.endsWith(".rhai") ? 0 : f.endsWith(".csv") ? 2 : 3);
+  editable.sort((a, b) => order(a) - order(b) || (a < b ? -1 : 1));
+  $("file").replaceChildren(...editable.filter((f) => order(f) === 0).map((f) => new Option(f, f)),
+    new Option(MANIFEST, MANIFEST), ...editable.filter((f) => order(f) > 0).map((f) => new Option(f, f)));
+  samples = [];
+  for (const [path, text] of Object.entries(original.files)) {
+    if (!path.endsWith(".json")) continue;
+    try {
+      const t = JSON.parse(text);
+      for (const c of t.cases ?? []) {
+        let input = c.input ?? (t.base && c.patch ? merge(structuredClone(t.base), c.patch) : structuredClone(t.base));
+        // `set` writes values (null included) after the patch; a case whose path cannot be followed is skipped.
+        try { for (const step of c.set ?? []) input = setPath(input ?? {}, step.path, step.value); } catch { continue; }
+        const context = t.context && c.context ? merge(structuredClone(t.context), c.context) : (c.context ?? t.context);
+        if (input) samples.push({ entry: t.entry, name: c.name, input, context, now: c.now ?? t.now });
+      }
+    } catch { /* not a test file */ }
+  }
+  const engine = Engine.fromBundle(original);
+  $("entry").replaceChildren(...engine.entries.map((e) => new Option(e, e)));
+  engine.free();
+  showFile();
+  showSamples();
+}
+
 async function start() {
   try {
     await init();
@@ -36,32 +65,9 @@ async function start() {
     if (!active.id) throw new Error(active.errors?.[0]?.message ?? "no active bundle");
     original = await (await fetch(`/v1/bundles/${encodeURIComponent(active.id)}`, { headers })).json();
     edited = {};
-    // Rules first, then the manifest (params included), tables and tests.
-    const editable = Object.keys(original.files).filter((f) => /\.(rhai|csv|json)$/.test(f));
-    const order = (f) => (f.endsWith(".rhai") ? 0 : f.endsWith(".csv") ? 2 : 3);
-    editable.sort((a, b) => order(a) - order(b) || (a < b ? -1 : 1));
-    $("file").replaceChildren(...editable.filter((f) => order(f) === 0).map((f) => new Option(f, f)),
-      new Option(MANIFEST, MANIFEST), ...editable.filter((f) => order(f) > 0).map((f) => new Option(f, f)));
-    samples = [];
-    for (const [path, text] of Object.entries(original.files)) {
-      if (!path.endsWith(".json")) continue;
-      try {
-        const t = JSON.parse(text);
-        for (const c of t.cases ?? []) {
-          let input = c.input ?? (t.base && c.patch ? merge(structuredClone(t.base), c.patch) : structuredClone(t.base));
-          // `set` writes values (null included) after the patch; a case whose path cannot be followed is skipped.
-          try { for (const step of c.set ?? []) input = setPath(input ?? {}, step.path, step.value); } catch { continue; }
-          const context = t.context && c.context ? merge(structuredClone(t.context), c.context) : (c.context ?? t.context);
-          if (input) samples.push({ entry: t.entry, name: c.name, input, context, now: c.now ?? t.now });
-        }
-      } catch { /* not a test file */ }
-    }
-    const engine = Engine.fromBundle(original);
-    $("entry").replaceChildren(...engine.entries.map((e) => new Option(e, e)));
-    engine.free();
-    showFile();
-    showSamples();
+    await listFiles();
     say(`bundle ${original.id.slice(0, 19)}…, ${samples.length} sample inputs from its tests`);
+    await applySharedLink();
   } catch (e) {
     say(`${e.message} (enter the API key from ordex-data/api-key)`, true);
   }
@@ -191,6 +197,70 @@ async function runTests() {
   } finally { engine.free(); }
 }
 
+// A share link carries the edits (not the whole bundle) in the URL
+// fragment, deflated and base64url-encoded, with the id of the bundle they
+// were made on; the fragment never reaches a server.
+async function packEdits() {
+  const json = JSON.stringify({ base: original.id, edited });
+  const stream = new Blob([json]).stream().pipeThrough(new CompressionStream("deflate-raw"));
+  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  let bin = "";
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+async function unpackEdits(text) {
+  const bin = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
+  const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+  const shared = JSON.parse(await new Response(stream).text());
+  if (!shared || typeof shared.edited !== "object") throw new Error("not a playground link");
+  return shared;
+}
+
+/** Bytes a share link may carry (browsers and chat tools cut longer URLs). */
+const MAX_LINK = 60_000;
+
+async function share() {
+  if (!original) return;
+  const packed = await packEdits();
+  const url = `${location.origin}${location.pathname}#pack=${packed}`;
+  if (url.length > MAX_LINK) { say(`the edits are too large for a link (${url.length} characters): use Download bundle`, true); return; }
+  history.replaceState(null, "", url);
+  try { await navigator.clipboard.writeText(url); say(`share link copied (${Object.keys(edited).length} edited file(s))`); }
+  catch { say("share link in the address bar (the clipboard is not available here)"); }
+}
+
+// Edits from a share link, applied over the active bundle once it is loaded.
+async function applySharedLink() {
+  const m = location.hash.match(/^#pack=([A-Za-z0-9_-]+)$/);
+  if (!m || !original) return;
+  try {
+    const shared = await unpackEdits(m[1]);
+    edited = Object.fromEntries(Object.entries(shared.edited).filter(([, v]) => typeof v === "string"));
+    showFile();
+    const note = shared.base === original.id ? "" : " (made on another bundle than the active one)";
+    say(`opened a shared pack: ${Object.keys(edited).length} edited file(s)${note}`);
+  } catch (e) {
+    say(`the share link cannot be read: ${e.message}`, true);
+  }
+}
+
+// A bundle file replaces the page's bundle: its files become the ones edited.
+async function openFile(file) {
+  try {
+    const bundle = JSON.parse(await file.text());
+    const engine = Engine.fromBundle(bundle);
+    engine.free();
+    original = bundle;
+    edited = {};
+    await listFiles();
+    say(`opened ${file.name}: bundle ${bundle.id?.slice(0, 19) ?? "(no id)"}…`);
+  } catch (e) {
+    say(`${file.name} is not a bundle this engine can load: ${e.errors?.[0]?.message ?? e.message}`, true);
+  }
+}
+
 async function download() {
   if (!original) return;
   const bundle = await editedBundle();
@@ -297,5 +367,7 @@ $("sample").addEventListener("change", showSample);
 $("run").addEventListener("click", run);
 $("tests").addEventListener("click", runTests);
 $("download").addEventListener("click", download);
+$("share").addEventListener("click", share);
+$("open").addEventListener("change", (e) => { if (e.target.files[0]) openFile(e.target.files[0]); e.target.value = ""; });
 document.addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); run(); } });
 loadEditor().then(start);
