@@ -221,6 +221,19 @@ enum Command {
         #[command(flatten)]
         runtime: RuntimeArgs,
     },
+    /// Evaluate a decision `ordex serve` stored again, with its stored call on
+    /// the bundle that made it, and say whether the answer is byte-identical
+    /// (exit status 1 when it is not).
+    Replay {
+        /// The service's database (`ordex-data/ordex.db`).
+        #[arg(long)]
+        database: PathBuf,
+        /// The decision: the id of the event it answered.
+        #[arg(long)]
+        decision: String,
+        #[command(flatten)]
+        runtime: RuntimeArgs,
+    },
     /// Write the pack as one bundle file whose content hash is its id.
     Bundle {
         /// Pack directory.
@@ -300,6 +313,11 @@ fn main() -> ExitCode {
             verbose,
             runtime,
         } => commands::test::run(&pack, filter.as_deref(), verbose, &runtime),
+        Command::Replay {
+            database,
+            decision,
+            runtime,
+        } => commands::replay::run(&database, &decision, &runtime),
         Command::Eval {
             pack,
             entry,

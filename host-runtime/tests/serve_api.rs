@@ -974,3 +974,60 @@ fn pages_are_served_from_a_compressed_snapshot_and_the_package_from_an_immutable
     let (status, _) = s.get("/v1/cases");
     assert_eq!(status, 200);
 }
+
+#[test]
+fn a_stored_decision_replays_identically_and_a_tampered_one_says_where_it_differs() {
+    let dir = scratch("replay");
+    let s = Server::start(&dir, &[]);
+    let (status, body) = s.post(
+        "/v1/events",
+        &example("carrier_exception", "evt-r1", "ord-r1").to_string(),
+    );
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = s.get("/v1/decisions/evt-r1/replay");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["identical"], true, "{body}");
+    assert_eq!(body["first_difference"], Value::Null);
+    assert_eq!(body["stored"], body["replayed"]);
+    assert!(
+        body["bundle_id"]
+            .as_str()
+            .is_some_and(|b| b.starts_with("sha256:"))
+    );
+    let (status, body) = s.get("/v1/decisions/evt-nope/replay");
+    assert_eq!(status, 404, "{body}");
+    s.terminate();
+
+    // The CLI answers the same from the database file.
+    let db = dir.join("ordex.db");
+    let cli = |id: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_ordex"))
+            .current_dir(support::repo())
+            .args(["replay", "--decision", id, "--database"])
+            .arg(&db)
+            .output()
+            .expect("ordex replay")
+    };
+    let out = cli("evt-r1");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answer: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(answer["identical"], true);
+
+    // A stored answer that is not what its bundle answers is caught, at its path.
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    conn.execute(
+        "UPDATE decisions SET answer_json = json_set(answer_json, '$.ok.route', 'nobody')",
+        [],
+    )
+    .expect("tamper");
+    drop(conn);
+    let out = cli("evt-r1");
+    assert_eq!(out.status.code(), Some(1));
+    let answer: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(answer["identical"], false);
+    assert_eq!(answer["first_difference"], "$.ok.route");
+}

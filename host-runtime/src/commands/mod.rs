@@ -8,6 +8,7 @@ pub mod eval;
 pub mod knowledge;
 pub mod nab;
 pub mod new;
+pub mod replay;
 pub mod schema;
 pub mod serve;
 pub mod simulate;

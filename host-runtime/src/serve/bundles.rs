@@ -305,6 +305,14 @@ impl Bundles {
         }
     }
 
+    /// Loads a stored bundle into the serving runtime to evaluate with it
+    /// (a replay of an old decision), without running its tests again: it
+    /// passed them when it was uploaded.
+    pub fn load_stored(&self, bundle_json: &str) -> Result<Evaluator, BundlesError> {
+        let bundle = Bundle::from_json(bundle_json).map_err(|e| compile_errors(&e))?;
+        self.load(&bundle, bundle_json)
+    }
+
     /// Loads a bundle into the serving runtime.
     fn load(&self, bundle: &Bundle, bundle_json: &str) -> Result<Evaluator, BundlesError> {
         Ok(match &self.module {

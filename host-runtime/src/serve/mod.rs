@@ -21,6 +21,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod outbox;
 pub mod pipeline;
+pub mod replay;
 pub mod state;
 pub mod static_site;
 pub mod store;

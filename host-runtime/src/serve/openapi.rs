@@ -113,6 +113,7 @@ pub fn document() -> Value {
     let mut paths = json!({
         "/v1/events": { "post": op("Submit exception events (one, an array, or NDJSON); idempotent by event id", true, Some(event_body), ("201", intake.clone()), &["400", "401", "408", "409", "413", "415", "422", "503"]) },
         "/v1/events/{id}": { "get": op("A stored event, its provider payload and its decision", true, None, ("200", any.clone()), &["401", "404"]), "parameters": id_param("id", "string") },
+        "/v1/decisions/{id}/replay": { "get": op("Evaluates the decision on event `id` again, with its stored call on the bundle that made it: `{decision, bundle_id, identical, first_difference, stored, replayed}`", true, None, ("200", any.clone()), &["401", "404", "409"]), "parameters": id_param("id", "string") },
         "/v1/webhooks/stripe": provider("Stripe", "Stripe-Signature"),
         "/v1/webhooks/easypost": provider("EasyPost", "X-Hmac-Signature"),
         "/v1/webhooks/aftership": provider("AfterShip", "aftership-hmac-sha256"),

@@ -3,6 +3,7 @@
 mod actions;
 mod bundles;
 mod cases;
+mod decisions;
 mod events;
 mod extract;
 mod incidents;
@@ -57,6 +58,7 @@ pub fn router(state: Shared) -> Router {
         .route_layer(key());
     let authed = Router::new()
         .route("/v1/events/{id}", get(events::get_one))
+        .route("/v1/decisions/{id}/replay", get(decisions::replay))
         .route("/v1/cases", get(cases::list))
         .route("/v1/cases/{id}", get(cases::detail))
         .route("/v1/cases/{id}/assign", post(cases::assign))

@@ -7,6 +7,7 @@
 
 pub mod bundles;
 pub mod cases;
+pub mod decisions;
 pub mod incidents;
 pub mod intake;
 pub mod outbox;

@@ -1,0 +1,38 @@
+//! Stored decisions, read back for replay.
+
+use rusqlite::{Connection, OptionalExtension};
+
+use super::StoreError;
+
+/// A decision as stored with the event it answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredDecision {
+    /// The event's id (the decision's id: one decision per event).
+    pub event_id: String,
+    /// The bundle that decided.
+    pub bundle_id: String,
+    /// The answer as stored (compact JSON).
+    pub answer_json: String,
+    /// The call as evaluated (`None` for decisions stored before calls were kept).
+    pub call_json: Option<String>,
+}
+
+/// The decision on event `event_id`.
+pub fn for_event(conn: &Connection, event_id: &str) -> Result<StoredDecision, StoreError> {
+    conn.query_row(
+        "SELECT e.id, d.bundle_id, d.answer_json, d.call_json
+         FROM events e JOIN decisions d ON d.event_seq = e.seq WHERE e.id = ?1
+         ORDER BY e.seq DESC LIMIT 1",
+        [event_id],
+        |r| {
+            Ok(StoredDecision {
+                event_id: r.get(0)?,
+                bundle_id: r.get(1)?,
+                answer_json: r.get(2)?,
+                call_json: r.get(3)?,
+            })
+        },
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::NotFound(format!("a decision on event `{event_id}`")))
+}
