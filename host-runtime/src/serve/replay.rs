@@ -22,7 +22,7 @@ pub fn compare(stored: &str, replayed: &str) -> ReplayOutcome {
     let parse = |t: &str| serde_json::from_str::<Value>(t).ok();
     match (parse(stored), parse(replayed)) {
         (Some(a), Some(b)) => {
-            let identical = a.to_string() == b.to_string();
+            let identical = same(&a, &b);
             ReplayOutcome {
                 identical,
                 first_difference: (!identical).then(|| difference(&a, &b, "$".to_owned())),
@@ -35,6 +35,13 @@ pub fn compare(stored: &str, replayed: &str) -> ReplayOutcome {
     }
 }
 
+/// Byte equality of the compact forms: `Value`'s own `==` ignores the order
+/// of members, which is part of the bytes.
+fn same(a: &Value, b: &Value) -> bool {
+    let (x, y) = (a.to_string(), b.to_string());
+    x == y
+}
+
 /// The first path where `a` and `b` differ (members in the stored order,
 /// then members only the replay has).
 fn difference(a: &Value, b: &Value, path: String) -> String {
@@ -42,7 +49,7 @@ fn difference(a: &Value, b: &Value, path: String) -> String {
         (Value::Object(x), Value::Object(y)) => {
             for (k, v) in x {
                 match y.get(k) {
-                    Some(w) if v.to_string() == w.to_string() => {}
+                    Some(w) if same(v, w) => {}
                     Some(w) => return difference(v, w, format!("{path}.{k}")),
                     None => return format!("{path}.{k}"),
                 }
@@ -55,7 +62,7 @@ fn difference(a: &Value, b: &Value, path: String) -> String {
         }
         (Value::Array(x), Value::Array(y)) => {
             for (i, (v, w)) in x.iter().zip(y).enumerate() {
-                if v.to_string() != w.to_string() {
+                if !same(v, w) {
                     return difference(v, w, format!("{path}[{i}]"));
                 }
             }
