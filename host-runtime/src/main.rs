@@ -234,6 +234,23 @@ enum Command {
         #[command(flatten)]
         runtime: RuntimeArgs,
     },
+    /// Evaluate the decisions `ordex serve` stored over a period again with a
+    /// candidate bundle, before activating it, and report what would change:
+    /// routes, urgencies, workflows and actions per exception kind, the order
+    /// value moving between self-healing and agents, and examples.
+    Whatif {
+        /// The service's database (`ordex-data/ordex.db`).
+        #[arg(long)]
+        database: PathBuf,
+        /// The candidate: a pack directory or a bundle file.
+        #[arg(long)]
+        bundle: PathBuf,
+        /// The period: `7d`, `24h`, `90m`, or an RFC 3339 time.
+        #[arg(long, default_value = "7d")]
+        since: String,
+        #[command(flatten)]
+        runtime: RuntimeArgs,
+    },
     /// Write the pack as one bundle file whose content hash is its id.
     Bundle {
         /// Pack directory.
@@ -313,6 +330,12 @@ fn main() -> ExitCode {
             verbose,
             runtime,
         } => commands::test::run(&pack, filter.as_deref(), verbose, &runtime),
+        Command::Whatif {
+            database,
+            bundle,
+            since,
+            runtime,
+        } => commands::whatif::run(&database, &bundle, &since, &runtime),
         Command::Replay {
             database,
             decision,

@@ -976,12 +976,18 @@ fn pages_are_served_from_a_compressed_snapshot_and_the_package_from_an_immutable
 }
 
 #[test]
-fn a_stored_decision_replays_identically_and_a_tampered_one_says_where_it_differs() {
+fn a_stored_decision_replays_identically_a_candidate_bundle_shows_what_would_change_and_a_tampered_answer_is_caught()
+ {
     let dir = scratch("replay");
     let s = Server::start(&dir, &[]);
     let (status, body) = s.post(
         "/v1/events",
         &example("carrier_exception", "evt-r1", "ord-r1").to_string(),
+    );
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = s.post(
+        "/v1/events",
+        &example("payment_declined", "evt-r2", "ord-r2").to_string(),
     );
     assert_eq!(status, 201, "{body}");
     let (status, body) = s.get("/v1/decisions/evt-r1/replay");
@@ -1017,6 +1023,52 @@ fn a_stored_decision_replays_identically_and_a_tampered_one_says_where_it_differ
     let answer: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(answer["identical"], true);
 
+    // What-if: a candidate that sends the first decline to an agent changes
+    // that decision only, and says how much order value moves to agents.
+    let candidate = dir.join("candidate");
+    copy_dir(&support::repo().join("rules"), &candidate);
+    let manifest = std::fs::read_to_string(candidate.join("ordex.toml")).unwrap();
+    std::fs::write(
+        candidate.join("ordex.toml"),
+        manifest.replace(
+            "max_declines_before_agent = 3",
+            "max_declines_before_agent = 1",
+        ),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ordex"))
+        .current_dir(support::repo())
+        .args([
+            "whatif",
+            "--since",
+            "36500d",
+            "--runtime",
+            "native",
+            "--database",
+        ])
+        .arg(&db)
+        .arg("--bundle")
+        .arg(&candidate)
+        .output()
+        .expect("ordex whatif");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["evaluated"], 2, "{report}");
+    assert_eq!(report["changed"], 1, "{report}");
+    assert_eq!(report["by_kind"]["payment_declined"]["changed"], 1);
+    assert_eq!(report["by_kind"]["carrier_exception"]["changed"], 0);
+    assert_eq!(report["routes"]["self_heal → agent"], 1);
+    assert!(
+        report["to_agents_minor"]
+            .as_object()
+            .is_some_and(|m| m.values().all(|v| v.as_i64() > Some(0)))
+    );
+    assert_eq!(report["examples"][0]["event_id"], "evt-r2");
+
     // A stored answer that is not what its bundle answers is caught, at its path.
     let conn = rusqlite::Connection::open(&db).expect("open");
     conn.execute(
@@ -1030,4 +1082,17 @@ fn a_stored_decision_replays_identically_and_a_tampered_one_says_where_it_differ
     let answer: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(answer["identical"], false);
     assert_eq!(answer["first_difference"], "$.ok.route");
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }

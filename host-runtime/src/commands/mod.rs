@@ -15,6 +15,7 @@ pub mod simulate;
 pub mod test;
 pub mod train;
 pub mod train_risk;
+pub mod whatif;
 
 use std::path::Path;
 

@@ -25,6 +25,7 @@ pub mod replay;
 pub mod state;
 pub mod static_site;
 pub mod store;
+pub mod whatif;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,8 +1,9 @@
 //! Stored decisions, read back for replay.
 
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
-use super::StoreError;
+use super::{StoreError, ts};
 
 /// A decision as stored with the event it answered.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,4 +36,40 @@ pub fn for_event(conn: &Connection, event_id: &str) -> Result<StoredDecision, St
     )
     .optional()?
     .ok_or_else(|| StoreError::NotFound(format!("a decision on event `{event_id}`")))
+}
+
+/// A stored decision with its exception kind, for a what-if run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KindedDecision {
+    /// The decision.
+    pub decision: StoredDecision,
+    /// The event's exception kind.
+    pub kind: String,
+}
+
+/// Decisions on events received at or after `since`, oldest first, at most
+/// `limit` of them (only those whose call was kept).
+pub fn since(
+    conn: &Connection,
+    since: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<KindedDecision>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT e.id, d.bundle_id, d.answer_json, d.call_json, e.kind
+         FROM events e JOIN decisions d ON d.event_seq = e.seq
+         WHERE e.received_at >= ?1 AND d.call_json IS NOT NULL
+         ORDER BY e.seq LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![ts(since), limit as i64], |r| {
+        Ok(KindedDecision {
+            decision: StoredDecision {
+                event_id: r.get(0)?,
+                bundle_id: r.get(1)?,
+                answer_json: r.get(2)?,
+                call_json: r.get(3)?,
+            },
+            kind: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
