@@ -1002,6 +1002,49 @@ fn a_stored_decision_replays_identically_a_candidate_bundle_shows_what_would_cha
     );
     let (status, body) = s.get("/v1/decisions/evt-nope/replay");
     assert_eq!(status, 404, "{body}");
+
+    // A dry run of a candidate bundle over HTTP: its tests run, nothing is
+    // stored, and the what-if says the first decline would go to an agent.
+    let dry = dir.join("dry");
+    copy_dir(&support::repo().join("rules"), &dry);
+    let manifest = std::fs::read_to_string(dry.join("ordex.toml")).unwrap();
+    std::fs::write(
+        dry.join("ordex.toml"),
+        manifest.replace(
+            "max_declines_before_agent = 3",
+            "max_declines_before_agent = 1",
+        ),
+    )
+    .unwrap();
+    // The pack's own cases pin the old threshold; this candidate drops the
+    // ones it changes (a dry run still runs whatever cases a bundle has).
+    for f in ["triage/payment_declined.test.json"] {
+        std::fs::remove_file(dry.join(f)).unwrap();
+    }
+    let bundle_file = dir.join("dry.json");
+    let built = std::process::Command::new(env!("CARGO_BIN_EXE_ordex"))
+        .args(["bundle"])
+        .arg(&dry)
+        .arg("--output")
+        .arg(&bundle_file)
+        .output()
+        .expect("ordex bundle");
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let (_, before) = s.get("/v1/bundles");
+    let (status, body) = s.post(
+        "/v1/bundles?dry_run=true&since=36500d",
+        &std::fs::read_to_string(&bundle_file).unwrap(),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["stored"], false, "{body}");
+    assert_eq!(body["whatif"]["evaluated"], 2, "{body}");
+    assert_eq!(body["whatif"]["routes"]["self_heal → agent"], 1, "{body}");
+    let (_, after) = s.get("/v1/bundles");
+    assert_eq!(before, after, "a dry run stores nothing");
     s.terminate();
 
     // The CLI answers the same from the database file.

@@ -5,9 +5,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use chrono::{DateTime, Duration, Utc};
 use ordex_host::serve::store::{Store, decisions};
-use ordex_host::serve::whatif::Report;
+use ordex_host::serve::whatif::{Report, parse_since};
 use serde_json::Value;
 
 use super::{engine, evaluator};
@@ -15,26 +14,6 @@ use crate::RuntimeArgs;
 
 /// Most decisions one run evaluates.
 const MAX_DECISIONS: usize = 200_000;
-
-/// `7d`, `24h`, `90m` before `now`, or an RFC 3339 time.
-fn parse_since(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
-    let t = text.trim();
-    if let Ok(at) = DateTime::parse_from_rfc3339(t) {
-        return Ok(at.with_timezone(&Utc));
-    }
-    let (n, unit) = t.split_at(t.len().saturating_sub(1));
-    let n: i64 = n
-        .parse()
-        .map_err(|_| format!("--since `{text}`: write 7d, 24h, 90m or an RFC 3339 time"))?;
-    let span = match unit {
-        "d" => Duration::try_days(n),
-        "h" => Duration::try_hours(n),
-        "m" => Duration::try_minutes(n),
-        _ => None,
-    }
-    .ok_or_else(|| format!("--since `{text}`: write 7d, 24h, 90m or an RFC 3339 time"))?;
-    Ok(now - span)
-}
 
 /// Runs the candidate `bundle` over the decisions since `since` in `database`.
 pub fn run(
@@ -73,28 +52,4 @@ pub fn run(
     out["since"] = Value::String(since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     println!("{}", serde_json::to_string_pretty(&out)?);
     Ok(ExitCode::SUCCESS)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn since_reads_spans_and_times() {
-        let now: DateTime<Utc> = "2026-12-08T00:00:00Z".parse().unwrap();
-        assert_eq!(
-            parse_since("7d", now).unwrap(),
-            "2026-12-01T00:00:00Z".parse::<DateTime<Utc>>().unwrap()
-        );
-        assert_eq!(
-            parse_since("36h", now).unwrap(),
-            "2026-12-06T12:00:00Z".parse::<DateTime<Utc>>().unwrap()
-        );
-        assert_eq!(
-            parse_since("2026-12-02T10:00:00Z", now).unwrap(),
-            "2026-12-02T10:00:00Z".parse::<DateTime<Utc>>().unwrap()
-        );
-        assert!(parse_since("a week", now).is_err());
-        assert!(parse_since("9999999999999d", now).is_err());
-    }
 }

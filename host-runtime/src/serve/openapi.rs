@@ -133,7 +133,7 @@ pub fn document() -> Value {
         "/v1/incidents/{id}/resolve": { "post": op("Resolve; actions held for the incident (payment retries) are released", true, Some(json!({ "application/json": { "schema": { "type": "object", "required": ["by"], "properties": { "by": { "type": "string" } } } } })), ("200", any.clone()), &["401", "404", "409", "422"]), "parameters": id_param("id", "integer") },
         "/v1/bundles": {
             "get": op("Stored rule bundles", true, None, ("200", any.clone()), &["401"]),
-            "post": op("Upload a bundle: compiled and its tests run before it is stored and (unless ?activate=false) activated", true, Some(json!({ "application/json": { "schema": { "type": "object" } } })), ("201", any.clone()), &["401", "408", "413", "415", "422", "503"])
+            "post": op("Upload a bundle: compiled and its tests run before it is stored and (unless ?activate=false) activated. With ?dry_run=true nothing is stored: the stored decisions since ?since= (7d) are evaluated again with it and the answer (200) reports what would change (`whatif`)", true, Some(json!({ "application/json": { "schema": { "type": "object" } } })), ("201", any.clone()), &["401", "408", "413", "415", "422", "503"])
         },
         "/v1/bundles/active": { "get": op("The active bundle", true, None, ("200", any.clone()), &["401", "503"]) },
         "/v1/bundles/{id}": { "get": op("A stored bundle file (for pages and workers that evaluate it themselves)", true, None, ("200", any.clone()), &["401", "404"]), "parameters": id_param("id", "string") },

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -184,10 +185,49 @@ impl Report {
     }
 }
 
+/// `7d`, `24h`, `90m` before `now`, or an RFC 3339 time.
+pub fn parse_since(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    let t = text.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(t) {
+        return Ok(at.with_timezone(&Utc));
+    }
+    let (n, unit) = t.split_at(t.len().saturating_sub(1));
+    let n: i64 = n
+        .parse()
+        .map_err(|_| format!("--since `{text}`: write 7d, 24h, 90m or an RFC 3339 time"))?;
+    let span = match unit {
+        "d" => Duration::try_days(n),
+        "h" => Duration::try_hours(n),
+        "m" => Duration::try_minutes(n),
+        _ => None,
+    }
+    .ok_or_else(|| format!("--since `{text}`: write 7d, 24h, 90m or an RFC 3339 time"))?;
+    Ok(now - span)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn since_reads_spans_and_times() {
+        let now: DateTime<Utc> = "2026-12-08T00:00:00Z".parse().unwrap();
+        assert_eq!(
+            parse_since("7d", now).unwrap(),
+            "2026-12-01T00:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        assert_eq!(
+            parse_since("36h", now).unwrap(),
+            "2026-12-06T12:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        assert_eq!(
+            parse_since("2026-12-02T10:00:00Z", now).unwrap(),
+            "2026-12-02T10:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        assert!(parse_since("a week", now).is_err());
+        assert!(parse_since("9999999999999d", now).is_err());
+    }
 
     fn answer(route: &str, urgency: &str, actions: &[&str]) -> Value {
         json!({"ok": {"route": route, "urgency": urgency, "workflow": "w", "bundle_id": "sha256:x",

@@ -11,7 +11,8 @@ use super::{ApiPath, ApiQuery, blocking, read_body};
 use crate::serve::clock;
 use crate::serve::error::ApiError;
 use crate::serve::state::Shared;
-use crate::serve::store::bundles;
+use crate::serve::store::{bundles, decisions};
+use crate::serve::whatif;
 
 /// Query of `POST /v1/bundles`.
 #[derive(Debug, Deserialize)]
@@ -19,7 +20,15 @@ use crate::serve::store::bundles;
 pub struct UploadQuery {
     /// Activate once the tests pass (default true).
     activate: Option<bool>,
+    /// Store nothing: run the candidate's tests, then evaluate the stored
+    /// decisions since `since` with it and report what would change.
+    dry_run: Option<bool>,
+    /// The what-if period of a dry run: `7d` (default), `24h`, `90m`, or a time.
+    since: Option<String>,
 }
+
+/// Most stored decisions one dry run evaluates (the request waits for it).
+const MAX_DRY_RUN_DECISIONS: usize = 10_000;
 
 /// Uploads a bundle (`ordex bundle` output). It must compile and pass its own
 /// tests in the serving runtime; then it is stored and, unless
@@ -40,6 +49,36 @@ pub async fn upload(
         message: "the bundle is not UTF-8".into(),
     })?;
     let activate = q.activate.unwrap_or(true);
+    if q.dry_run == Some(true) {
+        let since = whatif::parse_since(q.since.as_deref().unwrap_or("7d"), clock::now()).map_err(
+            |message| ApiError::BadRequest {
+                code: "input_invalid",
+                message,
+            },
+        )?;
+        return blocking(move || {
+            let (prepared, tests) = state.bundles.prepare_upload(&text)?;
+            let stored = state
+                .store
+                .read(|c| decisions::since(c, since, MAX_DRY_RUN_DECISIONS + 1))?;
+            let truncated = stored.len() > MAX_DRY_RUN_DECISIONS;
+            let mut report = whatif::Report::default();
+            for d in stored.iter().take(MAX_DRY_RUN_DECISIONS) {
+                let Some(call_text) = &d.decision.call_json else { continue };
+                let call: Value = serde_json::from_str(call_text).unwrap_or(Value::Null);
+                let old: Value = serde_json::from_str(&d.decision.answer_json).unwrap_or(Value::Null);
+                let (answer, _) = prepared.evaluator.evaluate_str(call_text);
+                let new: Value = serde_json::from_str(&answer).unwrap_or(Value::Null);
+                report.add(&d.decision.event_id, &d.kind, &call, &old, &new);
+            }
+            Ok((
+                StatusCode::OK,
+                Json(json!({ "id": prepared.id, "tests": tests, "dry_run": true, "stored": false,
+                             "since": crate::serve::store::ts(since), "truncated": truncated, "whatif": report })),
+            ))
+        })
+        .await;
+    }
     blocking(move || {
         let (prepared, tests) = state.bundles.prepare_upload(&text)?;
         let id = prepared.id.clone();
