@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -362,6 +362,42 @@ test("the console, the playground and the checkout have no serious accessibility
   await p.goto(`${base}/checkout/`);
   await p.waitForLoadState("networkidle");
   assert.deepEqual(await axe(p), [], "checkout");
+  assert.deepEqual(problems, []);
+  await p.close();
+});
+
+test("a rule author sees what a new bundle would change before activating it, activates it, and rolls back", async () => {
+  await post(sample("payment_declined", "evt-pages-whatif", "ord-pages-whatif"));
+  // A candidate that sends a first decline to an agent (the case pinning the old threshold removed).
+  const dir = mkdtempSync(join(tmpdir(), "ordex-whatif-"));
+  cpSync(join(root, "rules"), join(dir, "pack"), { recursive: true });
+  const manifest = join(dir, "pack", "ordex.toml");
+  writeFileSync(manifest, readFileSync(manifest, "utf8").replace("max_declines_before_agent = 3", "max_declines_before_agent = 1"));
+  rmSync(join(dir, "pack", "triage", "payment_declined.test.json"));
+  const file = join(dir, "candidate.json");
+  execFileSync(ordex, ["bundle", join(dir, "pack"), "--output", file], { cwd: root });
+  const before = (await get("/v1/bundles/active")).id;
+  const { p, problems } = await page();
+  await p.goto(`${base}/console/bundles.html`);
+  await p.waitForSelector("#bundles tr");
+  const active = await p.textContent("#bundles");
+  assert.match(active, /active/);
+  await p.setInputFiles("#file", file);
+  await p.click("#try");
+  await p.waitForSelector("#activate", { timeout: 60_000 });
+  const report = await p.textContent("#report");
+  assert.match(report, /of its own tests passed/);
+  assert.match(report, /self_heal → agent/);
+  assert.match(report, /evt-pages-whatif/);
+  assert.deepEqual(await axe(p), [], "bundles page with a what-if report");
+  await p.click("#activate");
+  await p.waitForFunction(() => /is active/.test(document.querySelector("#message")?.textContent ?? ""));
+  assert.equal((await get("/v1/bundles/active")).id, JSON.parse(readFileSync(file, "utf8")).id);
+  // Roll back to the bundle that was active before, with its own button.
+  await p.waitForFunction((id) => [...document.querySelectorAll("#bundles tr")].some((tr) => tr.cells[0]?.title === id && tr.querySelector("button")), before);
+  await p.evaluate((id) => [...document.querySelectorAll("#bundles tr")].find((tr) => tr.cells[0]?.title === id).querySelector("button").click(), before);
+  await p.waitForFunction((id) => [...document.querySelectorAll("#bundles tr")].some((tr) => tr.cells[0]?.title === id && tr.cells[3]?.textContent === "active"), before, { timeout: 60_000 });
+  assert.equal((await get("/v1/bundles/active")).id, before, "rolled back");
   assert.deepEqual(problems, []);
   await p.close();
 });
