@@ -205,14 +205,15 @@ pub fn detail(conn: &Connection, id: i64) -> Result<Value, StoreError> {
         .ok_or_else(|| StoreError::NotFound(format!("case {id}")))?;
     let mut stmt = conn.prepare_cached(
         "SELECT e.seq, e.id, e.source, e.kind, e.occurred_at, e.received_at, e.event_json,
-                d.bundle_id, d.ok, d.route, d.answer_json, d.retry_plan, d.fuel, d.call_json
+                d.bundle_id, d.ok, d.route, d.answer_json, d.retry_plan, d.fuel, d.call_z, d.call_json
          FROM events e JOIN decisions d ON d.event_seq = e.seq
          WHERE e.case_id = ?1 ORDER BY e.seq",
     )?;
     let mut timeline = Vec::new();
     let mut latest_event = Value::Null;
     let mut latest_decision = Value::Null;
-    let mut latest_call: Option<String> = None;
+    // The latest decision's call, still compressed: only that one is read.
+    let mut latest_call: (Option<Vec<u8>>, Option<String>) = (None, None);
     let rows = stmt.query_map([id], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -228,7 +229,8 @@ pub fn detail(conn: &Connection, id: i64) -> Result<Value, StoreError> {
             r.get::<_, String>(10)?,
             r.get::<_, Option<String>>(11)?,
             r.get::<_, Option<i64>>(12)?,
-            r.get::<_, Option<String>>(13)?,
+            r.get::<_, Option<Vec<u8>>>(13)?,
+            r.get::<_, Option<String>>(14)?,
         ))
     })?;
     for row in rows {
@@ -246,6 +248,7 @@ pub fn detail(conn: &Connection, id: i64) -> Result<Value, StoreError> {
             answer,
             plan,
             fuel,
+            call_z,
             call,
         ) = row?;
         let answer: Value =
@@ -261,7 +264,7 @@ pub fn detail(conn: &Connection, id: i64) -> Result<Value, StoreError> {
         }));
         latest_event =
             serde_json::from_str(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        latest_call = call;
+        latest_call = (call_z, call);
         latest_decision = json!({
             "event_id": eid, "bundle_id": bundle, "answer": answer, "retry_plan": plan,
         });
@@ -270,7 +273,7 @@ pub fn detail(conn: &Connection, id: i64) -> Result<Value, StoreError> {
     // a page can replay it on the same bundle, with a trace, and get the
     // same answer; null for decisions stored before calls were kept.
     if let Value::Object(d) = &mut latest_decision {
-        let call = latest_call
+        let call = super::envelope::call_of(latest_call.0, latest_call.1)?
             .and_then(|c| serde_json::from_str(&c).ok())
             .unwrap_or(Value::Null);
         d.insert("call".to_owned(), call);

@@ -326,7 +326,7 @@ pub fn record(conn: &Connection, r: &TriageRecord) -> Result<RecordOutcome, Stor
         params![case_id, seq],
     )?;
     conn.execute(
-        "INSERT INTO decisions(event_seq, bundle_id, evaluated_at, ok, route, answer_json, retry_plan, fuel, call_json)
+        "INSERT INTO decisions(event_seq, bundle_id, evaluated_at, ok, route, answer_json, retry_plan, fuel, call_z)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             seq,
@@ -337,7 +337,7 @@ pub fn record(conn: &Connection, r: &TriageRecord) -> Result<RecordOutcome, Stor
             r.answer_json,
             r.retry_plan,
             r.fuel.map(|f| i64::try_from(f).unwrap_or(i64::MAX)),
-            r.call_json,
+            super::envelope::pack(&r.call_json),
         ],
     )?;
     let mut actions = Vec::new();

@@ -8,6 +8,7 @@
 pub mod bundles;
 pub mod cases;
 pub mod decisions;
+pub mod envelope;
 pub mod incidents;
 pub mod intake;
 pub mod outbox;
@@ -104,6 +105,9 @@ fn migrate(conn: &Connection) -> Result<(), StoreError> {
     };
     if column("decisions", "call_json")?.is_none() {
         conn.execute_batch("ALTER TABLE decisions ADD COLUMN call_json TEXT")?;
+    }
+    if column("decisions", "call_z")?.is_none() {
+        conn.execute_batch("ALTER TABLE decisions ADD COLUMN call_z BLOB")?;
     }
     if column("cases", "incident_id")?.is_none() {
         conn.execute_batch("ALTER TABLE cases ADD COLUMN incident_id INTEGER")?;

@@ -41,8 +41,10 @@ CREATE TABLE IF NOT EXISTS decisions (
     fuel           INTEGER,
     -- The triage call as evaluated (input with the order's earlier
     -- attempts, context, now): replaying it on the bundle gives this
-    -- decision again, with a trace when asked.
-    call_json      TEXT
+    -- decision again, with a trace when asked. Stored compressed (raw
+    -- DEFLATE) in call_z; call_json holds it as text in older rows.
+    call_json      TEXT,
+    call_z         BLOB
 );
 
 -- Exceptions grouped per order: at most one open case per order.
