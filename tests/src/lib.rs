@@ -6,5 +6,7 @@
 #![warn(missing_docs)]
 
 mod corpus;
+mod numbers;
 
 pub use corpus::{Corpus, corpus};
+pub use numbers::numbers_corpus;

@@ -6,24 +6,43 @@ use std::path::Path;
 use ordex_core::api::{Engine, evaluate_json_str};
 use ordex_core::runtime::Bundle;
 use ordex_host::wasm_host::{HostLimits, WasmRuntime, locate_module};
-use ordex_tests::corpus;
+use ordex_tests::{corpus, numbers_corpus};
+
+fn pack(dir: &str) -> Bundle {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(dir);
+    ordex_host::pack_dir::load(&root).expect("pack")
+}
 
 fn default_bundle() -> Bundle {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules");
-    ordex_host::pack_dir::load(&root).expect("default pack")
+    pack("rules")
 }
 
 #[test]
 fn native_and_wasmtime_answer_the_corpus_identically() {
-    let bundle = default_bundle();
+    let (ok, errors) = compare(default_bundle(), &corpus(20_261_127, 10_000).calls);
+    // The corpus must exercise both paths substantially to prove anything.
+    assert!(ok > 6_000 && errors > 500, "ok {ok}, errors {errors}");
+}
+
+#[test]
+fn native_and_wasmtime_compute_decimals_and_tables_identically() {
+    let (ok, errors) = compare(
+        pack("tests/parity/numbers"),
+        &numbers_corpus(20_261_204, 2_000),
+    );
+    assert!(ok > 1_000 && errors > 100, "ok {ok}, errors {errors}");
+}
+
+/// Every call natively and in wasmtime; panics on the first difference.
+/// Answers how many calls decided and how many were errors.
+fn compare(bundle: Bundle, calls: &[String]) -> (usize, usize) {
     let native = Engine::from_bundle(bundle.clone()).expect("compiles");
     let module = locate_module(None).expect("build the guest first: cargo build -p ordex-abi --target wasm32-unknown-unknown --profile wasm");
     let wasm =
         WasmRuntime::new(&module, bundle.to_json(), HostLimits::default()).expect("wasmtime host");
     assert_eq!(wasm.bundle_id(), native.bundle_id());
-    let corpus = corpus(20_261_127, 10_000);
     let (mut ok, mut errors, mut mismatches) = (0, 0, Vec::new());
-    for call in &corpus.calls {
+    for call in calls {
         let expected = evaluate_json_str(&native, call);
         let (actual, _) = wasm.evaluate(call).expect("host answers");
         if expected.starts_with("{\"ok\"") {
@@ -39,18 +58,17 @@ fn native_and_wasmtime_answer_the_corpus_identically() {
     }
     eprintln!(
         "parity: {} calls, {ok} decisions, {errors} errors, {} differ",
-        corpus.calls.len(),
+        calls.len(),
         mismatches.len()
     );
     assert!(
         mismatches.is_empty(),
         "{} of {} answers differ; first:\n{}",
         mismatches.len(),
-        corpus.calls.len(),
+        calls.len(),
         mismatches[0]
     );
-    // The corpus must exercise both paths substantially to prove anything.
-    assert!(ok > 6_000 && errors > 500, "ok {ok}, errors {errors}");
+    (ok, errors)
 }
 
 #[test]

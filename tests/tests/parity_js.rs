@@ -11,17 +11,35 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ordex_core::api::{Engine, evaluate_json_str};
-use ordex_tests::corpus;
+use ordex_tests::{corpus, numbers_corpus};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// The default pack on the 10,000-call corpus.
 fn run(runtime: &str) {
-    let bundle = ordex_host::pack_dir::load(&repo().join("rules")).expect("default pack");
+    let (ok, errors) = run_pack(runtime, "rules", &corpus(20_261_127, 10_000).calls);
+    assert!(ok > 6_000 && errors > 500, "ok {ok}, errors {errors}");
+}
+
+/// The numbers pack (decimals, division, rounding, tables) on its corpus.
+fn run_numbers(runtime: &str) {
+    let calls = numbers_corpus(20_261_204, 2_000);
+    let (ok, errors) = run_pack(runtime, "tests/parity/numbers", &calls);
+    assert!(ok > 1_000 && errors > 100, "ok {ok}, errors {errors}");
+}
+
+/// `calls` on the pack in `dir` through the runtime's runner, against the
+/// native core; panics on the first difference. Answers (decisions, errors).
+fn run_pack(runtime: &str, dir: &str, calls: &[String]) -> (usize, usize) {
+    let bundle = ordex_host::pack_dir::load(&repo().join(dir)).expect("pack");
     let native = Engine::from_bundle(bundle.clone()).expect("compiles");
-    let calls = corpus(20_261_127, 10_000).calls;
-    let dir = std::env::temp_dir().join(format!("ordex-parity-{runtime}-{}", std::process::id()));
+    let name = dir.replace('/', "-");
+    let dir = std::env::temp_dir().join(format!(
+        "ordex-parity-{runtime}-{name}-{}",
+        std::process::id()
+    ));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let (bundle_path, corpus_path, out_path) = (
         dir.join("bundle.json"),
@@ -75,23 +93,26 @@ fn run(runtime: &str) {
         calls.len(),
         mismatches[0]
     );
-    assert!(ok > 6_000 && errors > 500, "ok {ok}, errors {errors}");
+    (ok, errors)
 }
 
 #[test]
 #[ignore = "needs the npm package and Node: scripts/test runs it"]
 fn node_answers_the_corpus_like_native() {
     run("node");
+    run_numbers("node");
 }
 
 #[test]
 #[ignore = "needs the npm package, Node and Debian's chromium: scripts/test runs it"]
 fn chromium_answers_the_corpus_like_native() {
     run("chromium");
+    run_numbers("chromium");
 }
 
 #[test]
 #[ignore = "needs the npm package and npm workerd: scripts/test runs it"]
 fn workerd_answers_the_corpus_like_native() {
     run("workerd");
+    run_numbers("workerd");
 }
