@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use ordex_host::serve::store::{Store, decisions};
-use ordex_host::serve::whatif::{Report, parse_since};
+use ordex_host::serve::whatif::{self, parse_since};
 use serde_json::Value;
 
 use super::{engine, evaluator};
@@ -33,20 +33,13 @@ pub fn run(
     let eval = evaluator(candidate, runtime)?;
     let store = Store::open(database)?;
     let stored = store.read(|c| decisions::since(c, since, MAX_DECISIONS))?;
-    let mut report = Report::default();
-    for (i, d) in stored.iter().enumerate() {
-        let Some(call_text) = &d.decision.call_json else {
-            continue;
-        };
-        let call: Value = serde_json::from_str(call_text).unwrap_or(Value::Null);
-        let old: Value = serde_json::from_str(&d.decision.answer_json).unwrap_or(Value::Null);
-        let (text, _) = eval.evaluate_str(call_text);
-        let new: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-        report.add(&d.decision.event_id, &d.kind, &call, &old, &new);
-        if (i + 1) % 1000 == 0 {
-            eprintln!("{} of {} decisions evaluated", i + 1, stored.len());
-        }
-    }
+    let report = whatif::run(
+        &stored,
+        |call| eval.evaluate_str(call).0,
+        |done, total| {
+            eprintln!("{done} of {total} decisions evaluated");
+        },
+    );
     let mut out = serde_json::to_value(&report)?;
     out["candidate"] = Value::String(candidate_id);
     out["since"] = Value::String(since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));

@@ -10,6 +10,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::store::decisions::KindedDecision;
+
 /// Examples a report keeps.
 pub const MAX_EXAMPLES: usize = 20;
 
@@ -183,6 +185,35 @@ impl Report {
             });
         }
     }
+}
+
+/// Evaluates each stored decision's call with `evaluate` (the candidate's
+/// evaluator: call text in, answer text out) and reports what changes.
+/// `progress(done, total)` is told every thousand decisions.
+pub fn run(
+    stored: &[KindedDecision],
+    evaluate: impl Fn(&str) -> String,
+    progress: impl Fn(usize, usize),
+) -> Report {
+    let mut report = Report::default();
+    for (i, d) in stored.iter().enumerate() {
+        let Some(call_text) = &d.decision.call_json else {
+            continue;
+        };
+        let parse = |t: &str| serde_json::from_str::<Value>(t).unwrap_or(Value::Null);
+        let answer = evaluate(call_text);
+        report.add(
+            &d.decision.event_id,
+            &d.kind,
+            &parse(call_text),
+            &parse(&d.decision.answer_json),
+            &parse(&answer),
+        );
+        if (i + 1) % 1000 == 0 {
+            progress(i + 1, stored.len());
+        }
+    }
+    report
 }
 
 /// `7d`, `24h`, `90m` before `now`, or an RFC 3339 time.

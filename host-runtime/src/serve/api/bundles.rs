@@ -62,15 +62,11 @@ pub async fn upload(
                 .store
                 .read(|c| decisions::since(c, since, MAX_DRY_RUN_DECISIONS + 1))?;
             let truncated = stored.len() > MAX_DRY_RUN_DECISIONS;
-            let mut report = whatif::Report::default();
-            for d in stored.iter().take(MAX_DRY_RUN_DECISIONS) {
-                let Some(call_text) = &d.decision.call_json else { continue };
-                let call: Value = serde_json::from_str(call_text).unwrap_or(Value::Null);
-                let old: Value = serde_json::from_str(&d.decision.answer_json).unwrap_or(Value::Null);
-                let (answer, _) = prepared.evaluator.evaluate_str(call_text);
-                let new: Value = serde_json::from_str(&answer).unwrap_or(Value::Null);
-                report.add(&d.decision.event_id, &d.kind, &call, &old, &new);
-            }
+            let report = whatif::run(
+                &stored[..stored.len().min(MAX_DRY_RUN_DECISIONS)],
+                |call| prepared.evaluator.evaluate_str(call).0,
+                |_, _| {},
+            );
             Ok((
                 StatusCode::OK,
                 Json(json!({ "id": prepared.id, "tests": tests, "dry_run": true, "stored": false,
