@@ -20,18 +20,9 @@ pub fn from_f64(f: f64) -> Option<Decimal> {
     if !f.is_finite() {
         return None;
     }
-    let text = f.to_string();
-    Decimal::from_str(&text)
-        .ok()
-        // More than 28 places (`1e-30`): the nearest decimal with 28.
-        .or_else(|| Decimal::from_str_exact(&text).ok())
-        .or_else(|| {
-            (f.abs() < 1.0).then(|| {
-                let mut d = Decimal::from_scientific(&format!("{f:e}")).unwrap_or_default();
-                d.rescale(28);
-                d.normalize()
-            })
-        })
+    // rust_decimal rounds text with more than 28 places (`1e-30` is 0) and
+    // refuses text beyond its range.
+    Decimal::from_str(&f.to_string()).ok()
 }
 
 /// A JSON number as a rule sees it: whole numbers that fit are `i64`, every
