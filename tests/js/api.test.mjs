@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import { Engine, OrdexBundleError, OrdexError, OrdexInputError, OrdexLimitError, OrdexRuleError, version, addressFormat, countries } from "../../wasm/js/pkg/node.mjs";
+import { Engine, OrdexBundleError, OrdexError, OrdexInputError, OrdexLimitError, OrdexRuleError, version, addressFormat, countries, shopperFindings } from "../../wasm/js/pkg/node.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const ordex = join(root, "target", process.env.ORDEX_PROFILE ?? "debug", "ordex");
@@ -159,4 +159,14 @@ test("an engine lists what compiling its bundle warned about", () => {
   assert.equal(unreachable.length, 3);
   assert.equal(unreachable[0].location.file, "tables/amount_processing.csv");
   engine.free();
+});
+
+test("shopperFindings keeps what a shopper may see and leaves risk signals out", () => {
+  const findings = [
+    { code: "postal_code_malformed", severity: "block" },
+    { code: "bin_country_mismatch", severity: "info" },
+    { code: "postal_code_format", severity: "info", suggestion: "62701-1234" },
+    { code: "quantity_unusual", severity: "warn" },
+  ];
+  assert.deepEqual(shopperFindings(findings).map((f) => f.code), ["postal_code_malformed", "postal_code_format", "quantity_unusual"]);
 });

@@ -32,7 +32,7 @@ const cart = () => JSON.parse(JSON.stringify({
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "ordex-edge-"));
-  for (const f of ["engine.js", "errors.js"]) copyFileSync(join(pkg, f), join(dir, f));
+  for (const f of ["engine.js", "errors.js", "findings.js"]) copyFileSync(join(pkg, f), join(dir, f));
   writeFileSync(join(dir, "web.js"), readFileSync(join(pkg, "web.js"), "utf8").replaceAll("./web/ordex_js.js", "./ordex_js.js"));
   copyFileSync(join(pkg, "web", "ordex_js.js"), join(dir, "ordex_js.js"));
   copyFileSync(join(pkg, "web", "ordex_js_bg.wasm"), join(dir, "ordex_js_bg.wasm"));
@@ -63,6 +63,7 @@ const edge :Workerd.Worker = (
     (name = "web.js", esModule = embed "web.js"),
     (name = "engine.js", esModule = embed "engine.js"),
     (name = "errors.js", esModule = embed "errors.js"),
+    (name = "findings.js", esModule = embed "findings.js"),
     (name = "ordex_js.js", esModule = embed "ordex_js.js"),
     (name = "ordex_js_bg.wasm", wasm = embed "ordex_js_bg.wasm"),
     (name = "bundle.json", json = embed "bundle.json"),

@@ -7,7 +7,7 @@
 // place the order), never mid-keystroke. Risk signals (`info` findings
 // without a correction) are never shown to the shopper: they are in the
 // developer panel only.
-import init, { Engine, OrdexError, addressFormat, countries } from "/pkg/web.js";
+import init, { Engine, OrdexError, addressFormat, countries, shopperFindings } from "/pkg/web.js";
 
 const $ = (id) => document.getElementById(id);
 let engine = null;
@@ -120,10 +120,8 @@ function showFindings(findings) {
   for (const input of $("form").querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
   const notices = [];
   const spoken = [];
-  for (const f of findings) {
-    // Risk signals are for the merchant, never the shopper; an `info` that
-    // offers a correction (a ZIP+4 written out) is help, and shows.
-    if (f.severity === "info" && typeof f.suggestion !== "string") continue;
+  // Risk signals are for the merchant, never the shopper (the package's rule).
+  for (const f of shopperFindings(findings)) {
     const slot = slotOf(f.field);
     const msgEl = slot && $(`m-${slot}`);
     const left = slot && (touched.has(slot) || submitted || (slot === "payment" && (touched.has("exp_month") || touched.has("exp_year"))));

@@ -13,7 +13,7 @@
 // Bindings (see www/edge/README.md): `ORIGIN` (a service binding or fetcher
 // for the origin), `CHECKOUT_PATH` (default `/checkout`), `MAX_BODY_BYTES`
 // (default 262144). The bundle and the module are imported beside this file.
-import { initSync, Engine, OrdexError } from "./web.js";
+import { initSync, Engine, OrdexError, shopperFindings } from "./web.js";
 import wasm from "./ordex_js_bg.wasm";
 import bundle from "./bundle.json";
 
@@ -50,9 +50,6 @@ async function readBounded(request, limit) {
   return new TextDecoder("utf-8", { fatal: true }).decode(all);
 }
 
-/** What the shopper may see: risk signals (`info` without a correction) stay with the merchant. */
-const forShopper = (findings) => findings.filter((f) => f.severity !== "info" || typeof f.suggestion === "string");
-
 /** The edge check for one checkout POST; `forward(body)` sends it on to the origin. */
 export async function checkCheckout(request, env, forward) {
   const type = request.headers.get("content-type") ?? "";
@@ -84,7 +81,7 @@ export async function checkCheckout(request, env, forward) {
     return forward(text, { "x-ordex-error": e instanceof OrdexError ? e.code : "internal" });
   }
   if (decision.blocked) {
-    return json(422, { blocked: true, findings: forShopper(decision.findings) });
+    return json(422, { blocked: true, findings: shopperFindings(decision.findings) });
   }
   return forward(text, { "x-ordex-findings": String(decision.findings.length) });
 }

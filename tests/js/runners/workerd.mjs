@@ -15,7 +15,7 @@ const pkg = fileURLToPath(new URL("../../../wasm/js/pkg/", import.meta.url));
 const workerdBin = fileURLToPath(new URL("../node_modules/.bin/workerd", import.meta.url));
 
 const dir = mkdtempSync(join(tmpdir(), "ordex-workerd-"));
-for (const f of ["web.js", "engine.js", "errors.js"]) copyFileSync(join(pkg, f), join(dir, f));
+for (const f of ["web.js", "engine.js", "errors.js", "findings.js"]) copyFileSync(join(pkg, f), join(dir, f));
 copyFileSync(join(pkg, "web", "ordex_js.js"), join(dir, "ordex_js.js"));
 copyFileSync(join(pkg, "web", "ordex_js_bg.wasm"), join(dir, "ordex_js_bg.wasm"));
 copyFileSync(bundlePath, join(dir, "bundle.json"));
@@ -51,6 +51,7 @@ const worker :Workerd.Worker = (
     (name = "web.js", esModule = embed "web.js"),
     (name = "engine.js", esModule = embed "engine.js"),
     (name = "errors.js", esModule = embed "errors.js"),
+    (name = "findings.js", esModule = embed "findings.js"),
     (name = "ordex_js.js", esModule = embed "ordex_js.js"),
     (name = "ordex_js_bg.wasm", wasm = embed "ordex_js_bg.wasm"),
     (name = "bundle.json", json = embed "bundle.json"),

@@ -3,6 +3,7 @@ import * as raw from "./bundler/ordex_js.js";
 import { bind } from "./engine.js";
 
 export * from "./errors.js";
+export { shopperFindings } from "./findings.js";
 export const version = raw.version;
 export const addressFormat = raw.addressFormat;
 export const countries = raw.countries;

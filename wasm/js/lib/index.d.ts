@@ -158,6 +158,13 @@ export class Engine {
 /** The package version. */
 export function version(): string;
 
+/**
+ * The checkout findings a shopper may see: every `block` and `warn`, and an
+ * `info` only when it offers a correction. Other `info` findings are risk
+ * signals for the merchant and are left out.
+ */
+export function shopperFindings<F extends { severity: string; suggestion?: unknown }>(findings: F[]): F[];
+
 /** One field of a country's address form, named as the address schema names it. */
 export interface AddressFormField {
   field: "name" | "organization" | "lines" | "district" | "city" | "region" | "postal_code" | "sorting_code";

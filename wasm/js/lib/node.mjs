@@ -5,6 +5,7 @@ import { bind } from "./engine.js";
 const raw = createRequire(import.meta.url)("./node/ordex_js.js");
 
 export * from "./errors.js";
+export { shopperFindings } from "./findings.js";
 export const version = raw.version;
 export const addressFormat = raw.addressFormat;
 export const countries = raw.countries;

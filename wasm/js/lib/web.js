@@ -6,5 +6,6 @@ import * as raw from "./web/ordex_js.js";
 import { bind } from "./engine.js";
 
 export * from "./errors.js";
+export { shopperFindings } from "./findings.js";
 export { init as default, initSync, version, addressFormat, countries };
 export const Engine = bind(raw);
