@@ -4,17 +4,15 @@
 // `cargo build -p ordex-host`.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { copyPackage, freePort, startWorkerd } from "./workerd-worker.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const pkg = join(root, "wasm", "js", "pkg");
 const ordex = join(root, "target", process.env.ORDEX_PROFILE ?? "debug", "ordex");
-const workerdBin = join(root, "tests", "js", "node_modules", ".bin", "workerd");
 let dir;
 let child;
 let base;
@@ -32,10 +30,7 @@ const cart = () => JSON.parse(JSON.stringify({
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "ordex-edge-"));
-  for (const f of ["engine.js", "errors.js", "findings.js"]) copyFileSync(join(pkg, f), join(dir, f));
-  writeFileSync(join(dir, "web.js"), readFileSync(join(pkg, "web.js"), "utf8").replaceAll("./web/ordex_js.js", "./ordex_js.js"));
-  copyFileSync(join(pkg, "web", "ordex_js.js"), join(dir, "ordex_js.js"));
-  copyFileSync(join(pkg, "web", "ordex_js_bg.wasm"), join(dir, "ordex_js_bg.wasm"));
+  const packageModules = copyPackage(dir);
   copyFileSync(join(root, "www", "edge", "worker.js"), join(dir, "worker.js"));
   // The public checkout bundle, as `GET /v1/public/checkout-bundle` serves it.
   execFileSync(ordex, ["bundle", "rules", "--entries", "checkout", "--output", join(dir, "bundle.json")], { cwd: root });
@@ -47,10 +42,7 @@ export default {
     return Response.json({ origin: true, method: request.method, path: new URL(request.url).pathname, bytes: body.length, seen });
   },
 };`);
-  const port = await new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
+  const port = await freePort();
   writeFileSync(join(dir, "config.capnp"), `
 using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
@@ -60,12 +52,7 @@ const config :Workerd.Config = (
 const edge :Workerd.Worker = (
   modules = [
     (name = "worker.js", esModule = embed "worker.js"),
-    (name = "web.js", esModule = embed "web.js"),
-    (name = "engine.js", esModule = embed "engine.js"),
-    (name = "errors.js", esModule = embed "errors.js"),
-    (name = "findings.js", esModule = embed "findings.js"),
-    (name = "ordex_js.js", esModule = embed "ordex_js.js"),
-    (name = "ordex_js_bg.wasm", wasm = embed "ordex_js_bg.wasm"),
+    ${packageModules}
     (name = "bundle.json", json = embed "bundle.json"),
   ],
   bindings = [ (name = "ORIGIN", service = "origin"), (name = "MAX_BODY_BYTES", text = "65536") ],
@@ -76,12 +63,8 @@ const origin :Workerd.Worker = (
   compatibilityDate = "2025-01-01",
 );
 `);
-  child = spawn(workerdBin, ["serve", join(dir, "config.capnp")], { stdio: ["ignore", "inherit", "inherit"] });
   base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try { await fetch(`${base}/health`); return; } catch { await new Promise((r) => setTimeout(r, 100)); }
-  }
-  throw new Error("workerd did not start");
+  child = await startWorkerd(join(dir, "config.capnp"), `${base}/health`);
 });
 
 after(() => {
