@@ -1108,6 +1108,21 @@ fn a_stored_decision_replays_identically_a_candidate_bundle_shows_what_would_cha
             .as_object()
             .is_some_and(|m| m.values().all(|v| v.as_i64() > Some(0)))
     );
+    // Exactly the declined order's value moves, in its currency.
+    let order = &example("payment_declined", "evt-r2", "ord-r2")["order"];
+    let value = order["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .fold(order["shipping_minor"].as_i64().unwrap_or(0), |sum, l| {
+            sum + l["quantity"].as_i64().unwrap() * l["unit_price_minor"].as_i64().unwrap()
+        });
+    let expected_value = order["total_minor"].as_i64().unwrap_or(value);
+    assert_eq!(
+        report["to_agents_minor"],
+        json!({ order["currency"].as_str().unwrap(): expected_value }),
+        "{report}"
+    );
     assert_eq!(report["examples"][0]["event_id"], "evt-r2");
 
     // A stored answer that is not what its bundle answers is caught, at its path.
