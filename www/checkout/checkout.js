@@ -149,15 +149,16 @@ function showFindings(findings) {
 
 function evaluate() {
   if (!engine) return null;
-  const t0 = performance.now();
   try {
-    const { ok, warnings } = engine.checkout(cart(), new Date());
+    const request = cart();
+    const t0 = performance.now();
+    const { ok, warnings } = engine.checkout(request, new Date());
     const ms = performance.now() - t0;
     const blocking = ok.findings.filter((f) => f.severity === "block");
     const refused = blocking.some((f) => f.code === "payment_declined");
     $("verdict").textContent = refused ? "Payment declined" : blocking.length ? (submitted ? "Please fix the highlighted fields" : "Almost there") : "Ready to place";
     $("verdict").className = blocking.length && submitted ? "error" : "";
-    const q = cart().order;
+    const q = request.order;
     const total = (q.lines[0].quantity * 2499 + q.shipping_minor) / 100;
     $("summary").textContent = `${q.lines[0].quantity} × Red tee, M · delivery ${(q.shipping_minor / 100).toFixed(2)} · total ${total.toFixed(2)} ${q.currency}`;
     showFindings(ok.findings);
